@@ -1,0 +1,136 @@
+"""Money and FTE value types.
+
+Money and FTE are `Decimal` inside the system and decimal *strings* on the wire (API.md), so no
+float ever touches a figure that finance reconciles to the penny.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+
+FTE_DISPLAY = Decimal("0.0001")
+"""FTE is shown to 4 decimal places (the seeds' 30/37 hours is 0.8108)."""
+
+FRACTION_PRECISION = Decimal("0.0000000001")
+"""An hours fraction such as "30/37" is kept to 10 places, so costs stay within a penny."""
+
+PENNY = Decimal("0.01")
+
+
+def to_decimal(value: object, what: str) -> Decimal:
+    """Read a finite Decimal from a string, int, float or Decimal; refuse anything else."""
+    if isinstance(value, bool):
+        raise TypeError(f"{what} must be a number, not a boolean")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int | str):
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValueError(f"{what} must be a decimal number, got {value!r}") from None
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    else:
+        raise TypeError(f"{what} must be a decimal string or number")
+    if not number.is_finite():
+        raise ValueError(f"{what} must be finite")
+    return number
+
+
+def decimal_places(number: Decimal) -> int:
+    """How many digits `number` carries after the point (0 for integers)."""
+    exponent = number.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def parse_fte(value: object) -> Decimal:
+    """FTE in (0, 1]: a decimal with at most 4 places, or an hours fraction like "30/37"."""
+    if isinstance(value, str) and "/" in value:
+        hours_text, _, standard_text = value.partition("/")
+        hours = to_decimal(hours_text, "FTE hours")
+        standard = to_decimal(standard_text, "FTE standard hours")
+        if standard <= 0:
+            raise ValueError("FTE standard hours must be positive")
+        fte = (hours / standard).quantize(FRACTION_PRECISION)
+    else:
+        fte = to_decimal(value, "FTE")
+        if decimal_places(fte) > 4:  # noqa: PLR2004 - the contract's precision
+            raise ValueError(
+                "FTE has at most 4 decimal places; give exact fractions as hours, e.g. '30/37'"
+            )
+    if not Decimal(0) < fte <= 1:
+        raise ValueError(f"FTE must be greater than 0 and at most 1, got {format(fte, 'f')}")
+    return fte.normalize()
+
+
+def parse_money(value: object) -> Decimal:
+    """A non-negative amount of pounds with at most 2 decimal places."""
+    amount = to_decimal(value, "amount")
+    if amount < 0:
+        raise ValueError("amount must not be negative")
+    if decimal_places(amount) > 2:  # noqa: PLR2004 - pence
+        raise ValueError("amount has at most 2 decimal places (pence)")
+    return amount
+
+
+def parse_share(value: object) -> Decimal:
+    """A funding share in (0, 1], with at most 4 places."""
+    share = to_decimal(value, "share")
+    if not Decimal(0) < share <= 1:
+        raise ValueError("share must be greater than 0 and at most 1")
+    if decimal_places(share) > 4:  # noqa: PLR2004 - percentage to two places
+        raise ValueError("share has at most 4 decimal places")
+    return share
+
+
+def fte_text(fte: Decimal) -> str:
+    """FTE as shown to people and in query results: exactly 4 decimal places."""
+    return format(fte.quantize(FTE_DISPLAY), "f")
+
+
+def money_text(amount: Decimal) -> str:
+    """Money as shown in query results: rounded half-up to the penny."""
+    return format(amount.quantize(PENNY), "f")
+
+
+def _plain(value: Decimal) -> str:
+    return format(value, "f")
+
+
+_DECIMAL_SCHEMA = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
+
+Fte = Annotated[
+    Decimal,
+    BeforeValidator(parse_fte),
+    PlainSerializer(_plain, return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\d+(\.\d{1,4})?$"},
+                {"type": "string", "pattern": r"^\d+(\.\d+)?/\d+(\.\d+)?$"},
+                {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+            ],
+            "description": "FTE in (0, 1]: up to 4 decimal places, or hours as '30/37'",
+        }
+    ),
+]
+"""Full-time equivalent in (0, 1]."""
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(parse_money),
+    PlainSerializer(_plain, return_type=str),
+    WithJsonSchema({**_DECIMAL_SCHEMA, "description": "pounds, e.g. '102170.00'"}),
+]
+"""A non-negative amount in pounds, at most to the penny."""
+
+Share = Annotated[
+    Decimal,
+    BeforeValidator(parse_share),
+    PlainSerializer(_plain, return_type=str),
+    WithJsonSchema({**_DECIMAL_SCHEMA, "description": "a fraction in (0, 1]"}),
+]
+"""A share of a post's cost in (0, 1]."""

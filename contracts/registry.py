@@ -1,0 +1,102 @@
+"""Type name -> model, and parsing of raw messages into typed commands and envelopes.
+
+The only place that decides what a `type` means. Unknown types are refused, never guessed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from contracts import establishment as est
+from contracts.envelope import Envelope
+from contracts.upcasting import current_version, upcast
+
+COMMAND_TYPES: dict[str, type[BaseModel]] = {
+    "CreateOrgUnit": est.CreateOrgUnit,
+    "CreatePost": est.CreatePost,
+    "RedesignatePost": est.RedesignatePost,
+    "ChangePostFTE": est.ChangePostFTE,
+    "TransferPost": est.TransferPost,
+    "ChangeReportingLine": est.ChangeReportingLine,
+    "ChangePostFunding": est.ChangePostFunding,
+    "DeletePost": est.DeletePost,
+    "RetractEvent": est.RetractEvent,
+}
+"""Every command type, by name."""
+
+EVENT_TYPES: dict[str, type[BaseModel]] = {
+    "OrgUnitCreated": est.OrgUnitCreated,
+    "PostCreated": est.PostCreated,
+    "PostRedesignated": est.PostRedesignated,
+    "PostFTEChanged": est.PostFTEChanged,
+    "PostTransferred": est.PostTransferred,
+    "ReportingLineChanged": est.ReportingLineChanged,
+    "PostFundingChanged": est.PostFundingChanged,
+    "PostDeleted": est.PostDeleted,
+    "EventRetracted": est.EventRetracted,
+}
+"""Every event payload type, by name."""
+
+_ESTABLISHMENT_COMMAND: TypeAdapter[est.EstablishmentCommand] = TypeAdapter(
+    est.EstablishmentCommand
+)
+
+
+class UnknownTypeError(ValueError):
+    """A message whose `type` is not in the registry."""
+
+    def __init__(self, type_name: object) -> None:
+        super().__init__(f"unknown message type {type_name!r}")
+        self.type_name = type_name
+
+
+def command_from_message(raw: dict[str, Any]) -> est.EstablishmentCommand:
+    """Validate a raw message as an establishment command.
+
+    A message typed as an event (`PostCreated`, …) is an HR system stating its own fact; it is
+    taken as the matching command and validated exactly like one.
+
+    Raises:
+        UnknownTypeError: `type` is missing or not a known command or event.
+        pydantic.ValidationError: the fields do not make a valid command.
+    """
+    type_name = raw.get("type")
+    if type_name in est.COMMAND_FOR_EVENT:
+        renames = est.FIELD_RENAMES_FOR_EVENT.get(str(type_name), {})
+        raw = {renames.get(key, key): value for key, value in raw.items()}
+        raw["type"] = est.COMMAND_FOR_EVENT[str(type_name)]
+    elif type_name not in COMMAND_TYPES:
+        raise UnknownTypeError(type_name)
+    return _ESTABLISHMENT_COMMAND.validate_python(raw)
+
+
+def parse_event(raw: dict[str, Any]) -> Envelope[BaseModel]:
+    """Validate a stored event body (as JSON-decoded) into a typed envelope, upcasting it first.
+
+    Raises:
+        UnknownTypeError: the event type is not registered.
+        pydantic.ValidationError: the body does not match the envelope or payload schema.
+    """
+    type_name = raw.get("type")
+    payload_model = EVENT_TYPES.get(str(type_name))
+    if payload_model is None:
+        raise UnknownTypeError(type_name)
+    version = int(raw.get("schema_version", 1))
+    lifted = {
+        **raw,
+        "payload": upcast(str(type_name), version, dict(raw.get("payload", {}))),
+        "schema_version": current_version(str(type_name)),
+    }
+    return Envelope[payload_model].model_validate(lifted)  # type: ignore[valid-type]
+
+
+__all__ = [
+    "COMMAND_TYPES",
+    "EVENT_TYPES",
+    "UnknownTypeError",
+    "ValidationError",
+    "command_from_message",
+    "parse_event",
+]

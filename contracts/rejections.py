@@ -1,0 +1,62 @@
+"""Reason codes shared by HTTP problem bodies and rejection-stream entries.
+
+One table, so an HR system sees the same code for the same mistake whether it called the API or
+published on a stream.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+PROBLEM_BASE = "urn:estab:problem:"
+
+
+class Reason(StrEnum):
+    """Why a command or message was refused."""
+
+    MALFORMED = "malformed"
+    UNKNOWN_TYPE = "unknown-type"
+    INVALID = "invalid"
+    UNKNOWN_TENANT = "unknown-tenant"
+    NOT_FOUND = "not-found"
+    ALREADY_EXISTS = "already-exists"
+    VERSION_CONFLICT = "version-conflict"
+    TIMELINE_CONFLICT = "timeline-conflict"
+    REPORTING_CYCLE = "reporting-cycle"
+    NO_CHANGE = "no-change"
+    COMMAND_REUSED = "command-id-reused"
+
+
+STATUS: dict[Reason, int] = {
+    Reason.MALFORMED: 422,
+    Reason.UNKNOWN_TYPE: 422,
+    Reason.INVALID: 422,
+    Reason.UNKNOWN_TENANT: 422,
+    Reason.NOT_FOUND: 404,
+    Reason.ALREADY_EXISTS: 409,
+    Reason.VERSION_CONFLICT: 409,
+    Reason.TIMELINE_CONFLICT: 409,
+    Reason.REPORTING_CYCLE: 409,
+    Reason.NO_CHANGE: 409,
+    Reason.COMMAND_REUSED: 409,
+}
+"""HTTP status for each reason (API.md: 404 unknown thing, 409 conflict, 422 invalid input)."""
+
+TITLES: dict[Reason, str] = {
+    Reason.MALFORMED: "Malformed message",
+    Reason.UNKNOWN_TYPE: "Unknown message type",
+    Reason.INVALID: "Invalid input",
+    Reason.UNKNOWN_TENANT: "Unknown tenant",
+    Reason.NOT_FOUND: "Not found",
+    Reason.ALREADY_EXISTS: "Already exists",
+    Reason.VERSION_CONFLICT: "Version conflict",
+    Reason.TIMELINE_CONFLICT: "Contradicts the timeline",
+    Reason.REPORTING_CYCLE: "Reporting-line cycle",
+    Reason.NO_CHANGE: "Nothing would change",
+    Reason.COMMAND_REUSED: "Command id reused with different content",
+}
+
+
+def problem_type(reason: Reason) -> str:
+    """The RFC 9457 `type` URI of a reason."""
+    return PROBLEM_BASE + reason.value

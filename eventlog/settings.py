@@ -1,0 +1,51 @@
+"""Service settings, read from the environment (prefix `ESTAB_`; `REDIS_URL` also works)."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from contracts.streams import DEFAULT_TENANT, check_tenant
+
+
+def _consumer_name() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+class Settings(BaseSettings):
+    """What one service process needs to know; `create_app(settings)` takes one of these."""
+
+    model_config = SettingsConfigDict(env_prefix="ESTAB_", frozen=True)
+
+    service: str = "establishment"
+    redis_url: str = Field(
+        default="redis://127.0.0.1:6379/0",
+        validation_alias=AliasChoices("ESTAB_REDIS_URL", "REDIS_URL", "redis_url"),
+    )
+    tenants: str = Field(
+        default=DEFAULT_TENANT,
+        description="comma-separated tenants whose command streams this process consumes",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8101
+    consumer: str = Field(default_factory=_consumer_name)
+    log_json: bool | None = None
+    batch_size: int = Field(default=500, ge=1, le=10_000)
+    poll_ms: int = Field(default=100, ge=1)
+    reclaim_idle_ms: int = Field(default=5_000, ge=10)
+    max_deliveries: int = Field(default=5, ge=1)
+
+    @field_validator("tenants")
+    @classmethod
+    def _tenants_are_names(cls, value: str) -> str:
+        for tenant in value.split(","):
+            check_tenant(tenant.strip())
+        return value
+
+    @property
+    def tenant_list(self) -> list[str]:
+        """The tenants, in the order given."""
+        return [tenant.strip() for tenant in self.tenants.split(",") if tenant.strip()]

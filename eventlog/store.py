@@ -1,0 +1,217 @@
+"""A hash-chained event store over one Redis Stream per tenant and service.
+
+`append` seals a batch of drafted events against the chain head and writes them in one Lua call
+(append.lua): expected versions, idempotency keys and the head are checked atomically with the
+XADDs. Reads page through the stream with XRANGE and hand back raw bodies, so readers decode only
+what they need (REDIS_STREAMS.md item 14). Streams are never trimmed (item 8).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from contracts.streams import StoreKeys
+from eventlog.clock import format_timestamp, parse_timestamp
+from eventlog.hashchain import GENESIS, canonical_json, seal
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+DATA_FIELD = b"__data__"
+"""The single field of each stream entry; FastStream's stream parser reads it as the body."""
+
+PAGE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class ChainHead:
+    """The last event of a stream as the store recorded it."""
+
+    sequence: int
+    hash: str
+    entry_id: str
+    recorded_at: datetime | None
+
+    @classmethod
+    def empty(cls) -> ChainHead:
+        """The head of a stream with no events."""
+        return cls(sequence=0, hash=GENESIS, entry_id="0-0", recorded_at=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """An event decided but not yet recorded: the body without sequence, times or hashes."""
+
+    body: dict[str, Any]
+    aggregate_key: str
+    expected_version: int
+    idempotency_key: str | None = None
+    fingerprint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """An event as stored: its stream entry id and sealed body."""
+
+    entry_id: str
+    body: dict[str, Any]
+
+
+class HeadMovedError(Exception):
+    """Another writer appended since the head this batch was sealed against."""
+
+    def __init__(self, head: ChainHead) -> None:
+        super().__init__(f"the stream head moved to sequence {head.sequence}")
+        self.head = head
+
+
+class StoredVersionConflictError(Exception):
+    """An aggregate is not at the version the batch was decided against."""
+
+    def __init__(self, index: int, current: int) -> None:
+        super().__init__(f"event {index}: aggregate is at version {current}")
+        self.index = index
+        self.current = current
+
+
+class DuplicateKeyError(Exception):
+    """An idempotency key in the batch was used by an earlier append."""
+
+    def __init__(self, index: int, fingerprint: str, entry_id: str) -> None:
+        super().__init__(f"event {index}: idempotency key already used by {entry_id}")
+        self.index = index
+        self.fingerprint = fingerprint
+        self.entry_id = entry_id
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+class EventStore:
+    """One tenant's event stream with its version, idempotency and head bookkeeping."""
+
+    def __init__(self, redis: Redis, keys: StoreKeys) -> None:
+        self.redis = redis
+        self.keys = keys
+        script = resources.files("eventlog").joinpath("append.lua").read_text()
+        self._append = redis.register_script(script)
+
+    async def head(self) -> ChainHead:
+        """The recorded chain head (empty if nothing was ever appended)."""
+        fields = await self.redis.hmget(
+            self.keys.head, ["hash", "sequence", "entry_id", "recorded_at"]
+        )
+        if fields[0] is None:
+            return ChainHead.empty()
+        return ChainHead(
+            sequence=int(fields[1]),
+            hash=_text(fields[0]),
+            entry_id=_text(fields[2]),
+            recorded_at=parse_timestamp(_text(fields[3])) if fields[3] else None,
+        )
+
+    async def append(
+        self, drafts: Sequence[Draft], head: ChainHead, now: datetime
+    ) -> list[Recorded]:
+        """Seal `drafts` after `head` and record them all, or none.
+
+        `recorded_at` is `now`, but never earlier than the head's, so recorded time never runs
+        backwards along the stream and `known_at` selects a prefix of it.
+
+        Raises:
+            HeadMovedError: the stream moved on since `head`; re-read, re-decide, retry.
+            StoredVersionConflictError: an aggregate's version differs from the draft's.
+            DuplicateKeyError: an idempotency key was used already.
+        """
+        if not drafts:
+            return []
+        recorded_at = now if head.recorded_at is None else max(now, head.recorded_at)
+        stamp = format_timestamp(recorded_at)
+        sealed: list[dict[str, Any]] = []
+        prev_hash = head.hash
+        for offset, draft in enumerate(drafts, start=1):
+            body = seal(
+                {**draft.body, "sequence": head.sequence + offset, "recorded_at": stamp},
+                prev_hash,
+            )
+            sealed.append(body)
+            prev_hash = body["hash"]
+        args: list[str | bytes | int] = [
+            head.hash,
+            GENESIS,
+            len(drafts),
+            head.sequence + len(drafts),
+            prev_hash,
+            stamp,
+        ]
+        for draft, body in zip(drafts, sealed, strict=True):
+            args += [
+                draft.aggregate_key,
+                draft.expected_version,
+                draft.idempotency_key or "",
+                draft.fingerprint,
+                canonical_json(body),
+            ]
+        keys = [self.keys.stream, self.keys.versions, self.keys.idempotency, self.keys.head]
+        reply = await self._append(keys=keys, args=args)
+        status = _text(reply[0])
+        if status == "ok":
+            return [
+                Recorded(_text(entry_id), body)
+                for entry_id, body in zip(reply[1:], sealed, strict=True)
+            ]
+        if status == "head-moved":
+            moved_at = _text(reply[4])
+            raise HeadMovedError(
+                ChainHead(
+                    sequence=int(reply[2]),
+                    hash=_text(reply[1]),
+                    entry_id=_text(reply[3]),
+                    recorded_at=parse_timestamp(moved_at) if moved_at else None,
+                )
+            )
+        if status == "version-conflict":
+            raise StoredVersionConflictError(int(reply[1]), int(reply[2]))
+        fingerprint, _, entry_id = _text(reply[2]).partition("|")
+        raise DuplicateKeyError(int(reply[1]), fingerprint, entry_id)
+
+    async def pages(
+        self, after: str = "0-0", page: int = PAGE
+    ) -> AsyncIterator[list[tuple[str, bytes]]]:
+        """Entries after `after` to the end, as pages of (entry id, raw body)."""
+        start = f"({after}" if after != "0-0" else "-"
+        while True:
+            entries = await self.redis.xrange(self.keys.stream, min=start, max="+", count=page)
+            if not entries:
+                return
+            yield [(_text(entry_id), fields[DATA_FIELD]) for entry_id, fields in entries]
+            if len(entries) < page:
+                return
+            start = f"({_text(entries[-1][0])}"
+
+    async def entries(self, entry_ids: Sequence[str]) -> list[Recorded]:
+        """Specific entries by id, in the order asked (missing ones are skipped)."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for entry_id in entry_ids:
+                pipe.xrange(self.keys.stream, min=entry_id, max=entry_id, count=1)
+            replies = await pipe.execute()
+        return [
+            Recorded(_text(found[0][0]), orjson.loads(found[0][1][DATA_FIELD]))
+            for found in replies
+            if found
+        ]
+
+    async def idempotency_record(self, key: str) -> tuple[str, str] | None:
+        """(fingerprint, entry id) recorded for an idempotency key, if it was used."""
+        stored = await self.redis.hget(self.keys.idempotency, key)
+        if stored is None:
+            return None
+        fingerprint, _, entry_id = _text(stored).partition("|")
+        return fingerprint, entry_id
