@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 
 from contracts.envelope import Message
 from contracts.identifiers import CommandId, GradeCode, Identifier, Title, Version
-from contracts.money import Fte, Money, Share
+from contracts.money import Fte, Money, RecordedFte, Share
 
 BASE_BUDGET = "base"
 """The funding source id of the council's own base budget."""
@@ -235,7 +235,7 @@ class PostCreated(Message):
     post_id: Identifier
     title: Title
     grade: GradeCode
-    fte: Fte
+    fte: RecordedFte
     org_unit_id: Identifier
     reports_to: Identifier | None = None
     funding: tuple[FundingShare, ...] = ()
@@ -260,7 +260,7 @@ class PostFTEChanged(Message):
     """A post's FTE changed."""
 
     post_id: Identifier
-    fte: Fte
+    fte: RecordedFte
 
 
 class PostTransferred(Message):

@@ -46,8 +46,11 @@ def decimal_places(number: Decimal) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-def parse_fte(value: object) -> Decimal:
-    """FTE in (0, 1]: a decimal with at most 4 places, or an hours fraction like "30/37"."""
+def parse_fte(value: object, places: int = 4) -> Decimal:
+    """FTE in (0, 1]: a decimal with at most `places` places, or an hours fraction like "30/37".
+
+    People give 4 places; recorded events keep an hours fraction to 10 (`RecordedFte`).
+    """
     if isinstance(value, str) and "/" in value:
         hours_text, _, standard_text = value.partition("/")
         hours = to_decimal(hours_text, "FTE hours")
@@ -57,9 +60,10 @@ def parse_fte(value: object) -> Decimal:
         fte = (hours / standard).quantize(FRACTION_PRECISION)
     else:
         fte = to_decimal(value, "FTE")
-        if decimal_places(fte) > 4:  # noqa: PLR2004 - the contract's precision
+        if decimal_places(fte) > places:
             raise ValueError(
-                "FTE has at most 4 decimal places; give exact fractions as hours, e.g. '30/37'"
+                f"FTE has at most {places} decimal places; "
+                "give exact fractions as hours, e.g. '30/37'"
             )
     if not Decimal(0) < fte <= 1:
         raise ValueError(f"FTE must be greater than 0 and at most 1, got {format(fte, 'f')}")
@@ -118,6 +122,24 @@ Fte = Annotated[
     ),
 ]
 """Full-time equivalent in (0, 1]."""
+
+def _parse_recorded_fte(value: object) -> Decimal:
+    return parse_fte(value, places=10)
+
+
+RecordedFte = Annotated[
+    Decimal,
+    BeforeValidator(_parse_recorded_fte),
+    PlainSerializer(_plain, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d+(\.\d{1,10})?$",
+            "description": "FTE in (0, 1] as recorded: an hours fraction is kept to 10 places",
+        }
+    ),
+]
+"""FTE inside recorded events, where '30/37' has become 0.8108108108."""
 
 Money = Annotated[
     Decimal,

@@ -208,10 +208,19 @@ class EventStore:
             if found
         ]
 
-    async def idempotency_record(self, key: str) -> tuple[str, str] | None:
-        """(fingerprint, entry id) recorded for an idempotency key, if it was used."""
-        stored = await self.redis.hget(self.keys.idempotency, key)
-        if stored is None:
-            return None
-        fingerprint, _, entry_id = _text(stored).partition("|")
-        return fingerprint, entry_id
+    async def idempotency_records(self, keys: Sequence[str]) -> list[tuple[str, str] | None]:
+        """(fingerprint, entry id) recorded for each idempotency key, None where unused.
+
+        One HMGET for a whole batch, so checking 500 streamed commands is one round trip.
+        """
+        if not keys:
+            return []
+        stored = await self.redis.hmget(self.keys.idempotency, list(keys))
+        found: list[tuple[str, str] | None] = []
+        for value in stored:
+            if value is None:
+                found.append(None)
+            else:
+                fingerprint, _, entry_id = _text(value).partition("|")
+                found.append((fingerprint, entry_id))
+        return found

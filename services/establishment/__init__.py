@@ -1,0 +1,1 @@
+"""The establishment service: posts, org units, reporting lines and funding links."""

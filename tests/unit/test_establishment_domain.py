@@ -1,0 +1,321 @@
+"""Every establishment rule, decided and folded purely (no Redis)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import uuid4
+
+import pytest
+
+from contracts import establishment as est
+from contracts.registry import command_from_message
+from contracts.rejections import Reason
+from services.establishment.domain import DomainError, decide
+from services.establishment.projections import Projection
+from services.establishment.views import diff, find_post, structure
+
+
+class Log:
+    """A pure stand-in for the service: decide, then fold, numbering events as a store would."""
+
+    def __init__(self) -> None:
+        self.projection = Projection()
+        self.sequence = 0
+        self.events: list[dict[str, Any]] = []
+
+    def run(self, message: dict[str, Any]) -> dict[str, Any]:
+        command = command_from_message(message)
+        drafts = decide(command, self.projection)
+        for draft in drafts:
+            self.sequence += 1
+            event = {
+                "event_id": str(uuid4()),
+                "type": draft.type,
+                "schema_version": 2 if draft.type == "PostCreated" else 1,
+                "aggregate_type": draft.aggregate_type,
+                "aggregate_id": draft.aggregate_id,
+                "aggregate_version": draft.expected_version + 1,
+                "sequence": self.sequence,
+                "effective_date": draft.effective_date,
+                "recorded_at": f"2026-01-01T00:00:{self.sequence:02d}.000000Z",
+                "payload": draft.payload,
+            }
+            self.events.append(event)
+            self.projection.apply(event, f"{self.sequence}-0")
+        return self.events[-1]
+
+    def refused(self, message: dict[str, Any]) -> DomainError:
+        with pytest.raises(DomainError) as caught:
+            decide(command_from_message(message), self.projection)
+        return caught.value
+
+
+def post(post_id: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "type": "CreatePost",
+        "post_id": post_id,
+        "title": fields.pop("title", post_id.title()),
+        "grade": fields.pop("grade", "PO6"),
+        "fte": fields.pop("fte", "1"),
+        "org_unit_id": fields.pop("org_unit_id", "cf"),
+        "effective_date": fields.pop("effective_date", "2017-04-01"),
+        **fields,
+    }
+
+
+@pytest.fixture
+def log() -> Log:
+    log = Log()
+    log.run({"type": "CreateOrgUnit", "org_unit_id": "council", "name": "Council",
+             "effective_date": "2000-01-01"})
+    log.run({"type": "CreateOrgUnit", "org_unit_id": "cf", "name": "Children and Families",
+             "parent_id": "council", "effective_date": "2000-01-01"})
+    log.run({"type": "CreateOrgUnit", "org_unit_id": "rh", "name": "Resources and Housing",
+             "parent_id": "council", "effective_date": "2000-01-01"})
+    log.run(post("director", grade="Dir 100%"))
+    return log
+
+
+def test_a_post_exists_from_its_effective_date(log: Log) -> None:
+    log.run(post("a", effective_date="2018-04-01", reports_to="director"))
+    assert find_post(log.projection, "a", "2018-03-31") is None
+    found = find_post(log.projection, "a", "2018-04-01")
+    assert found is not None
+    assert found["reports_to"] == "director"
+    assert found["fte"] == "1.0000"
+    assert found["version"] == 1
+
+
+def test_hours_fraction_fte_is_kept_exactly_and_shown_to_four_places(log: Log) -> None:
+    log.run(post("part", fte="30/37"))
+    log.run(post("full"))
+    view = structure(log.projection, "2018-01-01", "cf")
+    assert [item["fte"] for item in view["posts"] if item["post_id"] == "part"] == ["0.8108"]
+    assert view["totals"] == {"posts": 3, "fte": "2.8108"}
+
+
+def test_future_dated_change_applies_only_from_its_date(log: Log) -> None:
+    log.run(post("a"))
+    log.run({"type": "RedesignatePost", "post_id": "a", "title": "Head of Service",
+             "grade": "Dir 60%", "effective_date": "2019-04-01"})
+    before = find_post(log.projection, "a", "2019-03-31")
+    after = find_post(log.projection, "a", "2019-04-01")
+    assert before is not None
+    assert after is not None
+    assert (before["title"], before["grade"]) == ("A", "PO6")
+    assert (after["title"], after["grade"]) == ("Head of Service", "Dir 60%")
+
+
+def test_back_dated_change_lands_inside_the_timeline(log: Log) -> None:
+    log.run(post("a"))
+    log.run({"type": "ChangePostFTE", "post_id": "a", "fte": "0.5", "effective_date": "2019-01-01"})
+    log.run({"type": "ChangePostFTE", "post_id": "a", "fte": "0.8", "effective_date": "2018-01-01"})
+    fte = [
+        found["fte"]
+        for day in ("2017-12-31", "2018-06-01", "2019-06-01")
+        if (found := find_post(log.projection, "a", day))
+    ]
+    assert fte == ["1.0000", "0.8000", "0.5000"]
+
+
+def test_change_before_creation_is_refused(log: Log) -> None:
+    log.run(post("a", effective_date="2018-04-01"))
+    error = log.refused({"type": "ChangePostFTE", "post_id": "a", "fte": "0.5",
+                         "effective_date": "2018-03-31"})
+    assert error.reason is Reason.TIMELINE_CONFLICT
+    assert "2018-04-01" in error.detail
+
+
+def test_change_on_or_after_deletion_is_refused(log: Log) -> None:
+    log.run(post("a"))
+    log.run({"type": "DeletePost", "post_id": "a", "effective_date": "2018-04-01"})
+    error = log.refused({"type": "TransferPost", "post_id": "a", "org_unit_id": "rh",
+                         "effective_date": "2018-04-01"})
+    assert error.reason is Reason.TIMELINE_CONFLICT
+    assert "deleted from 2018-04-01" in error.detail
+    assert log.refused({"type": "DeletePost", "post_id": "a",
+                        "effective_date": "2019-01-01"}).reason is Reason.TIMELINE_CONFLICT
+
+
+def test_deletion_before_a_recorded_later_change_is_refused(log: Log) -> None:
+    log.run(post("a"))
+    log.run({"type": "ChangePostFTE", "post_id": "a", "fte": "0.5", "effective_date": "2019-01-01"})
+    error = log.refused({"type": "DeletePost", "post_id": "a", "effective_date": "2018-04-01"})
+    assert error.reason is Reason.TIMELINE_CONFLICT
+    assert "PostFTEChanged" in error.detail
+
+
+def test_unknown_post_and_unit_are_not_found(log: Log) -> None:
+    assert log.refused({"type": "ChangePostFTE", "post_id": "ghost", "fte": "0.5",
+                        "effective_date": "2018-01-01"}).reason is Reason.NOT_FOUND
+    assert log.refused(post("b", org_unit_id="nowhere")).reason is Reason.NOT_FOUND
+    assert log.refused(post("b", reports_to="ghost")).reason is Reason.NOT_FOUND
+
+
+def test_org_unit_must_exist_on_the_date(log: Log) -> None:
+    log.run({"type": "CreateOrgUnit", "org_unit_id": "new", "name": "New team",
+             "parent_id": "cf", "effective_date": "2018-04-01"})
+    error = log.refused(post("b", org_unit_id="new", effective_date="2018-03-01"))
+    assert error.reason is Reason.TIMELINE_CONFLICT
+
+
+def test_duplicate_ids_are_refused(log: Log) -> None:
+    assert log.refused(post("director")).reason is Reason.ALREADY_EXISTS
+    assert log.refused({"type": "CreateOrgUnit", "org_unit_id": "cf", "name": "Again",
+                        "effective_date": "2018-01-01"}).reason is Reason.ALREADY_EXISTS
+
+
+def test_reporting_line_cycle_is_refused(log: Log) -> None:
+    log.run(post("a", reports_to="director"))
+    log.run(post("b", reports_to="a"))
+    error = log.refused({"type": "ChangeReportingLine", "post_id": "a", "reports_to": "b",
+                         "effective_date": "2018-01-01"})
+    assert error.reason is Reason.REPORTING_CYCLE
+    assert "a -> b -> a" in error.detail
+    self_loop = log.refused({"type": "ChangeReportingLine", "post_id": "a", "reports_to": "a",
+                             "effective_date": "2018-01-01"})
+    assert self_loop.reason is Reason.REPORTING_CYCLE
+
+
+def test_cycle_formed_only_by_a_future_change_is_refused(log: Log) -> None:
+    log.run(post("a", reports_to="director"))
+    log.run(post("b", reports_to="director"))
+    log.run({"type": "ChangeReportingLine", "post_id": "b", "reports_to": "a",
+             "effective_date": "2019-01-01"})
+    error = log.refused({"type": "ChangeReportingLine", "post_id": "a", "reports_to": "b",
+                         "effective_date": "2018-01-01"})
+    assert error.reason is Reason.REPORTING_CYCLE
+    assert "2019-01-01" in error.detail
+
+
+def test_manager_must_outlive_the_line(log: Log) -> None:
+    log.run(post("boss"))
+    log.run({"type": "DeletePost", "post_id": "boss", "effective_date": "2019-01-01"})
+    error = log.refused(post("a", reports_to="boss"))
+    assert error.reason is Reason.TIMELINE_CONFLICT
+    assert "deleted from 2019-01-01" in error.detail
+
+
+def test_post_with_reports_cannot_be_deleted(log: Log) -> None:
+    log.run(post("a", reports_to="director"))
+    error = log.refused({"type": "DeletePost", "post_id": "director",
+                         "effective_date": "2018-01-01"})
+    assert error.reason is Reason.TIMELINE_CONFLICT
+    assert "'a' reports to 'director'" in error.detail
+    log.run({"type": "ChangeReportingLine", "post_id": "a", "reports_to": None,
+             "effective_date": "2018-01-01"})
+    log.run({"type": "DeletePost", "post_id": "director", "effective_date": "2018-01-01"})
+    assert find_post(log.projection, "director", "2018-01-01") is None
+
+
+def test_stale_expected_version_conflicts(log: Log) -> None:
+    log.run(post("a"))
+    log.run({"type": "ChangePostFTE", "post_id": "a", "fte": "0.5",
+             "effective_date": "2018-01-01", "expected_version": 1})
+    error = log.refused({"type": "ChangePostFTE", "post_id": "a", "fte": "0.6",
+                         "effective_date": "2018-01-01", "expected_version": 1})
+    assert error.reason is Reason.VERSION_CONFLICT
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"type": "RedesignatePost", "title": "A", "grade": "po6"},
+        {"type": "ChangePostFTE", "fte": "1.0000"},
+        {"type": "TransferPost", "org_unit_id": "cf"},
+        {"type": "ChangeReportingLine", "reports_to": None},
+        {"type": "ChangePostFunding", "funding": []},
+    ],
+)
+def test_a_change_that_changes_nothing_is_refused(log: Log, change: dict[str, Any]) -> None:
+    log.run(post("a"))
+    error = log.refused({**change, "post_id": "a", "effective_date": "2018-01-01"})
+    assert error.reason is Reason.NO_CHANGE
+
+
+def test_regrade_without_a_new_cost_clears_the_old_explicit_cost(log: Log) -> None:
+    log.run(post("a", grade="Dir 80%", budgeted_annual_cost="126000.00"))
+    event = log.run({"type": "RedesignatePost", "post_id": "a", "grade": "Dir 70%",
+                     "effective_date": "2018-04-01"})
+    assert event["payload"]["budgeted_annual_cost_cleared"] is True
+    after = find_post(log.projection, "a", "2018-04-01")
+    before = find_post(log.projection, "a", "2018-03-31")
+    assert after is not None
+    assert before is not None
+    assert (before["budgeted_annual_cost"], after["budgeted_annual_cost"]) == ("126000.00", None)
+
+
+def test_funding_split_replaces_the_base_budget(log: Log) -> None:
+    log.run(post("a"))
+    log.run({"type": "ChangePostFunding", "post_id": "a", "effective_date": "2018-04-01",
+             "funding": [{"source_id": "pip", "share": "0.5"}, {"source_id": "base", "share": "0.5"}]})
+    found = find_post(log.projection, "a", "2018-04-01")
+    assert found is not None
+    assert found["funding"] == [
+        {"source_id": "pip", "share": "0.5"},
+        {"source_id": "base", "share": "0.5"},
+    ]
+
+
+def test_retraction_removes_the_event_from_every_later_view(log: Log) -> None:
+    log.run(post("a"))
+    wrong = log.run({"type": "ChangePostFTE", "post_id": "a", "fte": "0.5",
+                     "effective_date": "2018-01-01"})
+    log.run({"type": "RetractEvent", "event_id": wrong["event_id"], "reason": "keyed wrongly"})
+    found = find_post(log.projection, "a", "2018-06-01")
+    assert found is not None
+    assert found["fte"] == "1.0000"
+    assert found["version"] == 3
+    again = log.refused({"type": "RetractEvent", "event_id": wrong["event_id"], "reason": "x"})
+    assert again.reason is Reason.NO_CHANGE
+
+
+def test_creation_cannot_be_retracted_while_changes_rest_on_it(log: Log) -> None:
+    created = log.run(post("a"))
+    log.run({"type": "ChangePostFTE", "post_id": "a", "fte": "0.5", "effective_date": "2018-01-01"})
+    error = log.refused({"type": "RetractEvent", "event_id": created["event_id"], "reason": "x"})
+    assert error.reason is Reason.TIMELINE_CONFLICT
+    unit = log.refused({"type": "RetractEvent", "event_id": log.events[1]["event_id"],
+                        "reason": "x"})
+    assert unit.reason is Reason.TIMELINE_CONFLICT
+
+
+def test_retracting_an_unknown_event_is_not_found(log: Log) -> None:
+    error = log.refused({"type": "RetractEvent", "event_id": "nope", "reason": "x"})
+    assert error.reason is Reason.NOT_FOUND
+
+
+def test_structure_of_a_unit_includes_its_sub_units(log: Log) -> None:
+    log.run({"type": "CreateOrgUnit", "org_unit_id": "team", "name": "Team", "parent_id": "cf",
+             "effective_date": "2000-01-01"})
+    log.run(post("in-team", org_unit_id="team"))
+    log.run(post("elsewhere", org_unit_id="rh"))
+    ids = [item["post_id"] for item in structure(log.projection, "2018-01-01", "cf")["posts"]]
+    assert ids == ["director", "in-team"]
+
+
+def test_diff_lists_created_deleted_changed_and_transfers(log: Log) -> None:
+    log.run(post("going"))
+    log.run(post("staying", grade="Dir 80%"))
+    log.run(post("moving", org_unit_id="rh"))
+    day = "2018-04-01"
+    log.run({"type": "DeletePost", "post_id": "going", "effective_date": day})
+    log.run(post("new", effective_date=day))
+    log.run({"type": "RedesignatePost", "post_id": "staying", "grade": "Dir 70%",
+             "effective_date": day})
+    log.run({"type": "TransferPost", "post_id": "moving", "org_unit_id": "cf",
+             "effective_date": day})
+    changes = diff(log.projection, "2018-03-31", day, "cf")
+    assert [item["post_id"] for item in changes["created"]] == ["new"]
+    assert [item["post_id"] for item in changes["deleted"]] == ["going"]
+    assert [item["post_id"] for item in changes["changed"]] == ["staying"]
+    assert [item["post_id"] for item in changes["transferred_in"]] == ["moving"]
+    whole = diff(log.projection, "2018-03-31", day)
+    assert [item["post_id"] for item in whole["changed"]] == ["moving", "staying"]
+
+
+def test_event_typed_message_is_taken_as_its_command(log: Log) -> None:
+    command = command_from_message({**post("hr-fact"), "type": "PostCreated"})
+    assert isinstance(command, est.CreatePost)
+    assert command.effective_date == date(2017, 4, 1)
