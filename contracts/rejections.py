@@ -6,7 +6,9 @@ published on a stream.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
+from typing import Any
 
 PROBLEM_BASE = "urn:estab:problem:"
 
@@ -60,3 +62,15 @@ TITLES: dict[Reason, str] = {
 def problem_type(reason: Reason) -> str:
     """The RFC 9457 `type` URI of a reason."""
     return PROBLEM_BASE + reason.value
+
+
+def field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
+    """Pydantic errors reduced to what a sender can act on: where, what, which kind."""
+    return [
+        {
+            "loc": [str(part) for part in error.get("loc", ())],
+            "msg": str(error.get("msg", "")),
+            "type": str(error.get("type", "")),
+        }
+        for error in errors
+    ]

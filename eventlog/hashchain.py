@@ -8,11 +8,13 @@ hold no floats (money and FTE are decimal strings), so canonical JSON round-trip
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 GENESIS = "0" * 64
 
@@ -71,7 +73,7 @@ class ChainVerifier:
         self.prev_hash = GENESIS
         self.first_break: ChainBreak | None = None
 
-    def feed(self, entry_id: str, raw: bytes) -> bool:
+    def feed(self, entry_id: str, raw: bytes) -> bool:  # noqa: PLR0911 - one return per check
         """Check one entry; return False once the chain is broken (stop feeding then)."""
         if self.first_break is not None:
             return False
@@ -115,9 +117,7 @@ class ChainVerifier:
             )
         return ChainReport(self.events, self.prev_hash, self.first_break)
 
-    def _break(
-        self, entry_id: str, event_id: object, sequence: object, reason: str
-    ) -> bool:
+    def _break(self, entry_id: str, event_id: object, sequence: object, reason: str) -> bool:
         self.first_break = ChainBreak(
             entry_id=entry_id,
             event_id=str(event_id) if event_id is not None else None,

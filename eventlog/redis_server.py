@@ -13,9 +13,12 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from types import TracebackType
+from typing import TYPE_CHECKING, Self
 
 import redis
+
+if TYPE_CHECKING:
+    from types import TracebackType
 
 STARTUP_SECONDS = 15.0
 
@@ -133,7 +136,7 @@ class EmbeddedRedis:
             self.process.kill()
             self.process.wait()
 
-    def __enter__(self) -> EmbeddedRedis:
+    def __enter__(self) -> Self:
         self.start()
         return self
 

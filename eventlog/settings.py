@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ESTAB_", frozen=True)
 
     service: str = "establishment"
-    redis_url: str = Field(
+    redis_url: str = Field(  # type: ignore[pydantic-alias] # env names, not init keywords
         default="redis://127.0.0.1:6379/0",
         validation_alias=AliasChoices("ESTAB_REDIS_URL", "REDIS_URL", "redis_url"),
     )

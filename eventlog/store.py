@@ -8,20 +8,22 @@ what they need (REDIS_STREAMS.md item 14). Streams are never trimmed (item 8).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from contracts.streams import StoreKeys
 from eventlog.clock import format_timestamp, parse_timestamp
 from eventlog.hashchain import GENESIS, canonical_json, seal
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Sequence
+    from datetime import datetime
+
     from redis.asyncio import Redis
+
+    from contracts.streams import StoreKeys
 
 DATA_FIELD = b"__data__"
 """The single field of each stream entry; FastStream's stream parser reads it as the body."""
@@ -90,8 +92,16 @@ class DuplicateKeyError(Exception):
         self.entry_id = entry_id
 
 
-def _text(value: bytes | str) -> str:
+def _text(value: bytes | str | None) -> str:
+    if value is None:
+        return ""
     return value.decode() if isinstance(value, bytes) else value
+
+
+def _body(fields: dict[bytes | str, bytes | str] | None) -> bytes:
+    """The raw JSON body of an entry (an entry without one reads as empty: `verify` flags it)."""
+    value = (fields or {}).get(DATA_FIELD, b"")
+    return value.encode() if isinstance(value, str) else value
 
 
 class EventStore:
@@ -108,13 +118,14 @@ class EventStore:
         fields = await self.redis.hmget(
             self.keys.head, ["hash", "sequence", "entry_id", "recorded_at"]
         )
-        if fields[0] is None:
+        hash_, sequence, entry_id, recorded_at = (_text(value or b"") for value in fields)
+        if not hash_:
             return ChainHead.empty()
         return ChainHead(
-            sequence=int(fields[1]),
-            hash=_text(fields[0]),
-            entry_id=_text(fields[2]),
-            recorded_at=parse_timestamp(_text(fields[3])) if fields[3] else None,
+            sequence=int(sequence),
+            hash=hash_,
+            entry_id=entry_id,
+            recorded_at=parse_timestamp(recorded_at) if recorded_at else None,
         )
 
     async def append(
@@ -191,7 +202,7 @@ class EventStore:
             entries = await self.redis.xrange(self.keys.stream, min=start, max="+", count=page)
             if not entries:
                 return
-            yield [(_text(entry_id), fields[DATA_FIELD]) for entry_id, fields in entries]
+            yield [(_text(entry_id), _body(fields)) for entry_id, fields in entries]
             if len(entries) < page:
                 return
             start = f"({_text(entries[-1][0])}"
@@ -203,7 +214,7 @@ class EventStore:
                 pipe.xrange(self.keys.stream, min=entry_id, max=entry_id, count=1)
             replies = await pipe.execute()
         return [
-            Recorded(_text(found[0][0]), orjson.loads(found[0][1][DATA_FIELD]))
+            Recorded(_text(found[0][0]), orjson.loads(_body(found[0][1])))
             for found in replies
             if found
         ]

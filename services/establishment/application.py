@@ -35,6 +35,7 @@ from eventlog.store import (
 )
 from services.establishment.domain import DomainError, decide
 from services.establishment.projections import Projection
+from services.establishment.replay import replay
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -169,17 +170,7 @@ class TenantEstablishment:
         if cached is not None:
             self._past.move_to_end(moment)
             return cached
-        view = Projection()
-        done = False
-        async for page in self.store.pages():
-            for entry_id, raw in page:
-                body = orjson.loads(raw)
-                if body["recorded_at"] > moment:
-                    done = True
-                    break
-                view.apply(body, entry_id)
-            if done:
-                break
+        view = await replay(self.store, moment)
         self._past[moment] = view
         while len(self._past) > PAST_VIEWS:
             self._past.popitem(last=False)
@@ -316,3 +307,19 @@ def _reused(key: str) -> Refused:
         Reason.COMMAND_REUSED,
         f"{key!r} was already used for a different command; use a new command_id",
     )
+
+
+class Establishments:
+    """Every tenant's establishment served by this process, opened on first use."""
+
+    def __init__(self, redis: Redis, clock: Clock = system_clock) -> None:
+        self.redis = redis
+        self.clock = clock
+        self._tenants: dict[str, TenantEstablishment] = {}
+
+    def tenant(self, tenant: str) -> TenantEstablishment:
+        """The establishment of `tenant` (a name already checked by `check_tenant`)."""
+        found = self._tenants.get(tenant)
+        if found is None:
+            found = self._tenants[tenant] = TenantEstablishment(self.redis, tenant, self.clock)
+        return found

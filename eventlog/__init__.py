@@ -1,0 +1,1 @@
+"""Plumbing every service shares: the event store, subscriptions, embedded Redis, logs."""

@@ -1,0 +1,261 @@
+"""HTTP routes of the establishment service (API.md): command POSTs and as-of / known-at GETs.
+
+Routes only translate: a body becomes a command, the command goes through the same path as the
+stream's, and an outcome or a view becomes JSON. The tenant is the `X-Tenant` header.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import JSONResponse
+
+from contracts import establishment as est
+from contracts.rejections import Reason
+from contracts.streams import DEFAULT_TENANT, InvalidTenantError, check_tenant
+from eventlog.clock import format_timestamp, parse_timestamp
+from services.establishment.application import (
+    Accepted,
+    Establishments,
+    Submitted,
+    TenantEstablishment,
+    with_post_id,
+)
+from services.establishment.problems import ProblemError, problem
+from services.establishment.views import UnknownOrgUnitError, diff, find_post, org_units, structure
+
+if TYPE_CHECKING:
+    from contracts.envelope import Message
+
+router = APIRouter()
+
+TenantHeader = Annotated[str, Header(alias="X-Tenant")]
+AsOf = Annotated[date | None, Query(description="effective date (default today)")]
+KnownAt = Annotated[
+    str | None, Query(description="recorded time, RFC 3339 or a date (default now)")
+]
+
+
+def _tenant(request: Request, tenant: str) -> TenantEstablishment:
+    try:
+        check_tenant(tenant)
+    except InvalidTenantError as error:
+        raise ProblemError(Reason.UNKNOWN_TENANT, str(error)) from None
+    establishments: Establishments = request.app.state.establishments
+    return establishments.tenant(tenant)
+
+
+def _today(request: Request) -> date:
+    establishments: Establishments = request.app.state.establishments
+    return establishments.clock().date()
+
+
+def _moment(known_at: str | None) -> str | None:
+    if known_at is None:
+        return None
+    try:
+        return format_timestamp(parse_timestamp(known_at))
+    except ValueError as error:
+        raise ProblemError(
+            Reason.INVALID,
+            f"known_at {known_at!r} is not an RFC 3339 timestamp or a date: {error}",
+            [{"loc": ["query", "known_at"], "msg": str(error), "type": "value_error"}],
+        ) from None
+
+
+async def _record(
+    request: Request, tenant: str, command: est.EstablishmentCommand, status: int
+) -> JSONResponse:
+    command = with_post_id(command)
+    key = f"command:{command.command_id}" if command.command_id else None
+    outcome = (await _tenant(request, tenant).execute([Submitted(command, key)]))[0]
+    if isinstance(outcome, Accepted):
+        return JSONResponse(outcome.result(), status_code=status)
+    return problem(outcome.reason, outcome.detail, outcome.errors, request.url.path)
+
+
+@router.post("/org-units", status_code=201)
+async def create_org_unit(
+    request: Request, body: est.CreateOrgUnit, x_tenant: TenantHeader = DEFAULT_TENANT
+) -> JSONResponse:
+    """Create an org unit under an optional parent."""
+    return await _record(request, x_tenant, body, 201)
+
+
+@router.post("/posts", status_code=201)
+async def create_post(
+    request: Request, body: est.CreatePost, x_tenant: TenantHeader = DEFAULT_TENANT
+) -> JSONResponse:
+    """Establish a post."""
+    return await _record(request, x_tenant, body, 201)
+
+
+def _for_post(kind: type[est.PostCommand], body: Message, post_id: str) -> est.PostCommand:
+    return kind.model_validate({**body.model_dump(), "post_id": post_id})
+
+
+@router.post("/posts/{post_id}/redesignate")
+async def redesignate(
+    request: Request,
+    post_id: str,
+    body: est.RedesignatePostBody,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> JSONResponse:
+    """Change a post's title, grade or explicit budgeted cost."""
+    return await _record(request, x_tenant, _for_post(est.RedesignatePost, body, post_id), 200)
+
+
+@router.post("/posts/{post_id}/fte")
+async def change_fte(
+    request: Request,
+    post_id: str,
+    body: est.ChangePostFTEBody,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> JSONResponse:
+    """Change a post's FTE."""
+    return await _record(request, x_tenant, _for_post(est.ChangePostFTE, body, post_id), 200)
+
+
+@router.post("/posts/{post_id}/transfer")
+async def transfer(
+    request: Request,
+    post_id: str,
+    body: est.TransferPostBody,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> JSONResponse:
+    """Move a post to another org unit."""
+    return await _record(request, x_tenant, _for_post(est.TransferPost, body, post_id), 200)
+
+
+@router.post("/posts/{post_id}/reporting-line")
+async def change_reporting_line(
+    request: Request,
+    post_id: str,
+    body: est.ChangeReportingLineBody,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> JSONResponse:
+    """Point a post's line management at another post, or at the top."""
+    command = _for_post(est.ChangeReportingLine, body, post_id)
+    return await _record(request, x_tenant, command, 200)
+
+
+@router.post("/posts/{post_id}/funding")
+async def change_funding(
+    request: Request,
+    post_id: str,
+    body: est.ChangePostFundingBody,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> JSONResponse:
+    """Replace a post's funding split."""
+    command = _for_post(est.ChangePostFunding, body, post_id)
+    return await _record(request, x_tenant, command, 200)
+
+
+@router.post("/posts/{post_id}/delete")
+async def delete_post(
+    request: Request,
+    post_id: str,
+    body: est.DeletePostBody,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> JSONResponse:
+    """Remove a post from the establishment from a date."""
+    return await _record(request, x_tenant, _for_post(est.DeletePost, body, post_id), 200)
+
+
+@router.post("/events/{event_id}/retract")
+async def retract(
+    request: Request,
+    event_id: str,
+    body: est.RetractEventBody,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> JSONResponse:
+    """Cancel a recorded event by recording a correction; the original stays in the log."""
+    command = est.RetractEvent.model_validate({**body.model_dump(), "event_id": event_id})
+    return await _record(request, x_tenant, command, 200)
+
+
+@router.get("/posts/{post_id}")
+async def get_post(
+    request: Request,
+    post_id: str,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> dict[str, Any]:
+    """One post as of a date, as known at a time."""
+    day = as_of or _today(request)
+    projection = await _tenant(request, x_tenant).known_at(_moment(known_at))
+    found = find_post(projection, post_id, day.isoformat())
+    if found is None:
+        raise ProblemError(Reason.NOT_FOUND, f"post {post_id!r} does not exist on {day}")
+    return found
+
+
+@router.get("/posts/{post_id}/history")
+async def post_history(
+    request: Request, post_id: str, x_tenant: TenantHeader = DEFAULT_TENANT
+) -> list[dict[str, Any]]:
+    """The post's events in recorded order, full envelopes."""
+    events = await _tenant(request, x_tenant).history(post_id)
+    if events is None:
+        raise ProblemError(Reason.NOT_FOUND, f"post {post_id!r} has no events")
+    return events
+
+
+@router.get("/structure")
+async def get_structure(
+    request: Request,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    org_unit_id: str | None = None,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> dict[str, Any]:
+    """Every post on a date (under an org unit and its sub-units), with totals."""
+    day = as_of or _today(request)
+    moment = _moment(known_at)
+    projection = await _tenant(request, x_tenant).known_at(moment)
+    try:
+        view = structure(projection, day.isoformat(), org_unit_id)
+    except UnknownOrgUnitError as error:
+        raise ProblemError(Reason.NOT_FOUND, str(error)) from None
+    return {"as_of": day.isoformat(), "known_at": moment or _now(request), **view}
+
+
+@router.get("/diff")
+async def get_diff(
+    request: Request,
+    *,
+    start: Annotated[date, Query(alias="from")],
+    end: Annotated[date, Query(alias="to")],
+    known_at: KnownAt = None,
+    org_unit_id: str | None = None,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> dict[str, Any]:
+    """What changed between two effective dates."""
+    moment = _moment(known_at)
+    projection = await _tenant(request, x_tenant).known_at(moment)
+    try:
+        changes = diff(projection, start.isoformat(), end.isoformat(), org_unit_id)
+    except UnknownOrgUnitError as error:
+        raise ProblemError(Reason.NOT_FOUND, str(error)) from None
+    return {"from": start.isoformat(), "to": end.isoformat(), "known_at": moment, **changes}
+
+
+@router.get("/org-units")
+async def get_org_units(
+    request: Request,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> dict[str, Any]:
+    """The org tree on a date."""
+    day = as_of or _today(request)
+    projection = await _tenant(request, x_tenant).known_at(_moment(known_at))
+    return {"as_of": day.isoformat(), "org_units": org_units(projection, day.isoformat())}
+
+
+def _now(request: Request) -> str:
+    establishments: Establishments = request.app.state.establishments
+    return format_timestamp(establishments.clock())

@@ -1,0 +1,82 @@
+"""RFC 9457 problem details for every refusal, so HTTP callers see the stream's reason codes.
+
+FastAPI's own 422 body is replaced: malformed JSON, unknown fields and bad values all come back
+as `application/problem+json` with the shared reason code in `type` and field errors in `errors`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from contracts.rejections import STATUS, TITLES, Reason, field_errors, problem_type
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from fastapi import FastAPI, Request
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class ProblemError(Exception):
+    """Raised by routes to answer with a problem body."""
+
+    def __init__(self, reason: Reason, detail: str, errors: Sequence[dict[str, Any]] = ()) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+        self.errors = list(errors)
+
+
+def problem(
+    reason: Reason, detail: str, errors: Sequence[dict[str, Any]] = (), instance: str = ""
+) -> JSONResponse:
+    """A problem response for `reason`."""
+    body: dict[str, Any] = {
+        "type": problem_type(reason),
+        "title": TITLES[reason],
+        "status": STATUS[reason],
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = list(errors)
+    if instance:
+        body["instance"] = instance
+    return JSONResponse(body, status_code=STATUS[reason], media_type=PROBLEM_JSON)
+
+
+def _validation_problem(request: Request, errors: Sequence[Any]) -> JSONResponse:
+    listed = field_errors(errors)
+    if any(error["type"] == "json_invalid" for error in listed):
+        return problem(Reason.MALFORMED, "the body is not valid JSON", listed, request.url.path)
+    if any(error["loc"][-1:] == ["type"] for error in listed):
+        return problem(Reason.UNKNOWN_TYPE, "the message type is not known", listed)
+    count = len(listed)
+    detail = f"{count} field error{'s' if count != 1 else ''}: " + "; ".join(
+        f"{'.'.join(error['loc'])}: {error['msg']}" for error in listed[:5]
+    )
+    return problem(Reason.INVALID, detail, listed, request.url.path)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Answer every refusal the app can produce with a problem body."""
+
+    async def on_problem(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, ProblemError)
+        return problem(error.reason, error.detail, error.errors, request.url.path)
+
+    async def on_request_validation(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, RequestValidationError)
+        return _validation_problem(request, error.errors())
+
+    async def on_validation(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, ValidationError)
+        return _validation_problem(request, error.errors())
+
+    app.add_exception_handler(ProblemError, on_problem)
+    app.add_exception_handler(RequestValidationError, on_request_validation)
+    app.add_exception_handler(ValidationError, on_validation)
