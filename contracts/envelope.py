@@ -6,7 +6,7 @@ log can be read without FastStream or Python.
 
 from __future__ import annotations
 
-from datetime import date, datetime  # noqa: TC003 - pydantic needs these at runtime
+from datetime import date, datetime
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field

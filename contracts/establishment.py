@@ -7,7 +7,7 @@ the dates and identities.
 
 from __future__ import annotations
 
-from datetime import date  # noqa: TC003 - pydantic needs it at runtime
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 

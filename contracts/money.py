@@ -123,6 +123,7 @@ Fte = Annotated[
 ]
 """Full-time equivalent in (0, 1]."""
 
+
 def _parse_recorded_fte(value: object) -> Decimal:
     return parse_fte(value, places=10)
 

@@ -6,9 +6,11 @@ published on a stream.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 PROBLEM_BASE = "urn:estab:problem:"
 

@@ -6,13 +6,19 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from uuid import uuid4
 
+import httpx
 import pytest
 from redis.asyncio import Redis
 
-from eventlog.redis_server import EmbeddedRedis
+from eventlog.redis_server import EmbeddedRedis, free_port
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +46,65 @@ async def redis(redis_url: str) -> AsyncIterator[Redis]:
 def tenant() -> str:
     """A tenant no other test uses."""
     return f"t-{uuid4().hex[:12]}"
+
+
+class ServiceProcess:
+    """A service started as its own process, exactly as `estab up` starts it."""
+
+    def __init__(self, module: str, redis_url: str, tenants: list[str], log: Path) -> None:
+        self.module = module
+        self.redis_url = redis_url
+        self.tenants = tenants
+        self.log = log
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        env = {
+            **os.environ,
+            "ESTAB_REDIS_URL": self.redis_url,
+            "ESTAB_PORT": str(self.port),
+            "ESTAB_TENANTS": ",".join(self.tenants),
+            "ESTAB_RECLAIM_IDLE_MS": "300",
+            "ESTAB_LOG_JSON": "true",
+        }
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", self.module], env=env, stdout=out, stderr=out
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.module} exited:\n{self.log.read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"{self.module} never became healthy:\n{self.log.read_text()[-3000:]}")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no acks, nothing flushed by the service."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> int:
+        """SIGTERM and wait for a clean exit; return the exit code."""
+        if self.process is None or self.process.poll() is not None:
+            return self.process.returncode if self.process else 0
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=20)
+
+
+@pytest.fixture
+def establishment_service(redis_url: str, tenant: str, tmp_path: Path) -> Iterator[ServiceProcess]:
+    """The establishment service in its own process, consuming `tenant`'s command stream."""
+    service = ServiceProcess("services.establishment", redis_url, [tenant], tmp_path / "svc.log")
+    service.start()
+    try:
+        yield service
+    finally:
+        service.stop()

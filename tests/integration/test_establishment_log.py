@@ -42,9 +42,7 @@ class SteppingClock:
         return self.now
 
 
-async def run(
-    log: TenantEstablishment, message: dict[str, Any], key: str | None = None
-) -> Outcome:
+async def run(log: TenantEstablishment, message: dict[str, Any], key: str | None = None) -> Outcome:
     command = with_post_id(command_from_message(message))
     return (await log.execute([Submitted(command, key)]))[0]
 
@@ -57,11 +55,27 @@ async def accepted(log: TenantEstablishment, message: dict[str, Any]) -> dict[st
 
 async def seeded(redis: Redis, tenant: str) -> TenantEstablishment:
     log = TenantEstablishment(redis, tenant, SteppingClock())
-    await accepted(log, {"type": "CreateOrgUnit", "org_unit_id": "cf", "name": "C&F",
-                         "effective_date": "2000-01-01"})
-    await accepted(log, {"type": "CreatePost", "post_id": "p1", "title": "Chief Officer",
-                         "grade": "Dir 80%", "fte": "1", "org_unit_id": "cf",
-                         "effective_date": "2017-04-01"})
+    await accepted(
+        log,
+        {
+            "type": "CreateOrgUnit",
+            "org_unit_id": "cf",
+            "name": "C&F",
+            "effective_date": "2000-01-01",
+        },
+    )
+    await accepted(
+        log,
+        {
+            "type": "CreatePost",
+            "post_id": "p1",
+            "title": "Chief Officer",
+            "grade": "Dir 80%",
+            "fte": "1",
+            "org_unit_id": "cf",
+            "effective_date": "2017-04-01",
+        },
+    )
     return log
 
 
@@ -87,8 +101,13 @@ async def test_recorded_events_are_self_describing_and_chained(redis: Redis, ten
 
 async def test_same_command_id_twice_records_one_event(redis: Redis, tenant: str) -> None:
     log = await seeded(redis, tenant)
-    message = {"type": "ChangePostFTE", "post_id": "p1", "fte": "0.5",
-                "effective_date": "2018-01-01", "command_id": "c0ffee00-0000-4000-8000-000000000001"}
+    message = {
+        "type": "ChangePostFTE",
+        "post_id": "p1",
+        "fte": "0.5",
+        "effective_date": "2018-01-01",
+        "command_id": "c0ffee00-0000-4000-8000-000000000001",
+    }
     first = await run(log, message, "command:c0ffee00-0000-4000-8000-000000000001")
     second = await run(log, message, "command:c0ffee00-0000-4000-8000-000000000001")
     fresh = TenantEstablishment(redis, tenant)
@@ -115,8 +134,13 @@ async def test_concurrent_redesignations_one_wins(redis: Redis, tenant: str) -> 
     await seeded(redis, tenant)
     writers = [TenantEstablishment(redis, tenant), TenantEstablishment(redis, tenant)]
     messages = [
-        {"type": "RedesignatePost", "post_id": "p1", "title": title, "expected_version": 1,
-         "effective_date": "2018-04-01"}
+        {
+            "type": "RedesignatePost",
+            "post_id": "p1",
+            "title": title,
+            "expected_version": 1,
+            "effective_date": "2018-04-01",
+        }
         for title in ("Chief Officer Social Work", "Chief Officer Resources")
     ]
     outcomes = await asyncio.gather(
@@ -137,13 +161,23 @@ async def test_back_dated_correction_and_known_at(redis: Redis, tenant: str) -> 
     reported_at = projection.recorded_at
     before = find_post(projection, "p1", "2018-06-01")
     assert before is not None
-    wrong = await accepted(log, {"type": "ChangePostFTE", "post_id": "p1", "fte": "0.5",
-                                 "effective_date": "2018-01-01"})
+    wrong = await accepted(
+        log,
+        {"type": "ChangePostFTE", "post_id": "p1", "fte": "0.5", "effective_date": "2018-01-01"},
+    )
     between = format_timestamp(datetime.fromisoformat(wrong["recorded_at"]))
-    await accepted(log, {"type": "RetractEvent", "event_id": wrong["event_id"],
-                         "reason": "keyed against the wrong post"})
-    await accepted(log, {"type": "ChangePostFTE", "post_id": "p1", "fte": "0.8",
-                         "effective_date": "2017-10-01"})
+    await accepted(
+        log,
+        {
+            "type": "RetractEvent",
+            "event_id": wrong["event_id"],
+            "reason": "keyed against the wrong post",
+        },
+    )
+    await accepted(
+        log,
+        {"type": "ChangePostFTE", "post_id": "p1", "fte": "0.8", "effective_date": "2017-10-01"},
+    )
     now = find_post(await log.known_at(None), "p1", "2018-06-01")
     then = find_post(await log.known_at(reported_at), "p1", "2018-06-01")
     mid = find_post(await log.known_at(between), "p1", "2018-06-01")
@@ -152,7 +186,7 @@ async def test_back_dated_correction_and_known_at(redis: Redis, tenant: str) -> 
     assert mid is not None
     assert now["fte"] == "0.8000"
     assert mid["fte"] == "0.5000"
-    assert {key: value for key, value in then.items()} == before
+    assert then == before
 
 
 async def test_refused_commands_leave_the_log_unchanged(redis: Redis, tenant: str) -> None:
@@ -161,16 +195,30 @@ async def test_refused_commands_leave_the_log_unchanged(redis: Redis, tenant: st
     outcomes = [
         await run(log, message)
         for message in (
-            {"type": "ChangePostFTE", "post_id": "ghost", "fte": "0.5",
-             "effective_date": "2018-01-01"},
-            {"type": "ChangePostFTE", "post_id": "p1", "fte": "0.5",
-             "effective_date": "2016-01-01"},
-            {"type": "ChangeReportingLine", "post_id": "p1", "reports_to": "p1",
-             "effective_date": "2018-01-01"},
+            {
+                "type": "ChangePostFTE",
+                "post_id": "ghost",
+                "fte": "0.5",
+                "effective_date": "2018-01-01",
+            },
+            {
+                "type": "ChangePostFTE",
+                "post_id": "p1",
+                "fte": "0.5",
+                "effective_date": "2016-01-01",
+            },
+            {
+                "type": "ChangeReportingLine",
+                "post_id": "p1",
+                "reports_to": "p1",
+                "effective_date": "2018-01-01",
+            },
         )
     ]
     assert [outcome.reason for outcome in outcomes if isinstance(outcome, Refused)] == [
-        Reason.NOT_FOUND, Reason.TIMELINE_CONFLICT, Reason.REPORTING_CYCLE,
+        Reason.NOT_FOUND,
+        Reason.TIMELINE_CONFLICT,
+        Reason.REPORTING_CYCLE,
     ]
     assert await events_in(redis, tenant) == before
     assert (await verify_stream(redis, tenant, ESTABLISHMENT_EVENTS)).ok
@@ -181,12 +229,27 @@ async def test_a_batch_sees_its_own_earlier_commands(redis: Redis, tenant: str) 
     commands = [
         command_from_message(message)
         for message in (
-            {"type": "CreatePost", "post_id": "p2", "title": "Head", "grade": "Dir 60%",
-             "fte": "1", "org_unit_id": "cf", "effective_date": "2018-04-01"},
-            {"type": "ChangeReportingLine", "post_id": "p2", "reports_to": "p1",
-             "effective_date": "2018-04-01"},
-            {"type": "ChangePostFTE", "post_id": "ghost", "fte": "0.5",
-             "effective_date": "2018-04-01"},
+            {
+                "type": "CreatePost",
+                "post_id": "p2",
+                "title": "Head",
+                "grade": "Dir 60%",
+                "fte": "1",
+                "org_unit_id": "cf",
+                "effective_date": "2018-04-01",
+            },
+            {
+                "type": "ChangeReportingLine",
+                "post_id": "p2",
+                "reports_to": "p1",
+                "effective_date": "2018-04-01",
+            },
+            {
+                "type": "ChangePostFTE",
+                "post_id": "ghost",
+                "fte": "0.5",
+                "effective_date": "2018-04-01",
+            },
         )
     ]
     outcomes = await log.execute([Submitted(command) for command in commands])
@@ -198,8 +261,15 @@ async def test_a_batch_sees_its_own_earlier_commands(redis: Redis, tenant: str) 
 
 async def test_projection_equals_a_fresh_replay(redis: Redis, tenant: str) -> None:
     log = await seeded(redis, tenant)
-    await accepted(log, {"type": "RedesignatePost", "post_id": "p1", "grade": "Dir 70%",
-                         "effective_date": "2018-04-01"})
+    await accepted(
+        log,
+        {
+            "type": "RedesignatePost",
+            "post_id": "p1",
+            "grade": "Dir 70%",
+            "effective_date": "2018-04-01",
+        },
+    )
     live = await log.current()
     rebuilt = await replay(log.store)
     for day in ("2017-06-01", "2018-04-01"):

@@ -67,12 +67,32 @@ def post(post_id: str, **fields: Any) -> dict[str, Any]:
 @pytest.fixture
 def log() -> Log:
     log = Log()
-    log.run({"type": "CreateOrgUnit", "org_unit_id": "council", "name": "Council",
-             "effective_date": "2000-01-01"})
-    log.run({"type": "CreateOrgUnit", "org_unit_id": "cf", "name": "Children and Families",
-             "parent_id": "council", "effective_date": "2000-01-01"})
-    log.run({"type": "CreateOrgUnit", "org_unit_id": "rh", "name": "Resources and Housing",
-             "parent_id": "council", "effective_date": "2000-01-01"})
+    log.run(
+        {
+            "type": "CreateOrgUnit",
+            "org_unit_id": "council",
+            "name": "Council",
+            "effective_date": "2000-01-01",
+        }
+    )
+    log.run(
+        {
+            "type": "CreateOrgUnit",
+            "org_unit_id": "cf",
+            "name": "Children and Families",
+            "parent_id": "council",
+            "effective_date": "2000-01-01",
+        }
+    )
+    log.run(
+        {
+            "type": "CreateOrgUnit",
+            "org_unit_id": "rh",
+            "name": "Resources and Housing",
+            "parent_id": "council",
+            "effective_date": "2000-01-01",
+        }
+    )
     log.run(post("director", grade="Dir 100%"))
     return log
 
@@ -97,8 +117,15 @@ def test_hours_fraction_fte_is_kept_exactly_and_shown_to_four_places(log: Log) -
 
 def test_future_dated_change_applies_only_from_its_date(log: Log) -> None:
     log.run(post("a"))
-    log.run({"type": "RedesignatePost", "post_id": "a", "title": "Head of Service",
-             "grade": "Dir 60%", "effective_date": "2019-04-01"})
+    log.run(
+        {
+            "type": "RedesignatePost",
+            "post_id": "a",
+            "title": "Head of Service",
+            "grade": "Dir 60%",
+            "effective_date": "2019-04-01",
+        }
+    )
     before = find_post(log.projection, "a", "2019-03-31")
     after = find_post(log.projection, "a", "2019-04-01")
     assert before is not None
@@ -121,8 +148,9 @@ def test_back_dated_change_lands_inside_the_timeline(log: Log) -> None:
 
 def test_change_before_creation_is_refused(log: Log) -> None:
     log.run(post("a", effective_date="2018-04-01"))
-    error = log.refused({"type": "ChangePostFTE", "post_id": "a", "fte": "0.5",
-                         "effective_date": "2018-03-31"})
+    error = log.refused(
+        {"type": "ChangePostFTE", "post_id": "a", "fte": "0.5", "effective_date": "2018-03-31"}
+    )
     assert error.reason is Reason.TIMELINE_CONFLICT
     assert "2018-04-01" in error.detail
 
@@ -130,12 +158,20 @@ def test_change_before_creation_is_refused(log: Log) -> None:
 def test_change_on_or_after_deletion_is_refused(log: Log) -> None:
     log.run(post("a"))
     log.run({"type": "DeletePost", "post_id": "a", "effective_date": "2018-04-01"})
-    error = log.refused({"type": "TransferPost", "post_id": "a", "org_unit_id": "rh",
-                         "effective_date": "2018-04-01"})
+    error = log.refused(
+        {
+            "type": "TransferPost",
+            "post_id": "a",
+            "org_unit_id": "rh",
+            "effective_date": "2018-04-01",
+        }
+    )
     assert error.reason is Reason.TIMELINE_CONFLICT
     assert "deleted from 2018-04-01" in error.detail
-    assert log.refused({"type": "DeletePost", "post_id": "a",
-                        "effective_date": "2019-01-01"}).reason is Reason.TIMELINE_CONFLICT
+    assert (
+        log.refused({"type": "DeletePost", "post_id": "a", "effective_date": "2019-01-01"}).reason
+        is Reason.TIMELINE_CONFLICT
+    )
 
 
 def test_deletion_before_a_recorded_later_change_is_refused(log: Log) -> None:
@@ -147,44 +183,93 @@ def test_deletion_before_a_recorded_later_change_is_refused(log: Log) -> None:
 
 
 def test_unknown_post_and_unit_are_not_found(log: Log) -> None:
-    assert log.refused({"type": "ChangePostFTE", "post_id": "ghost", "fte": "0.5",
-                        "effective_date": "2018-01-01"}).reason is Reason.NOT_FOUND
+    assert (
+        log.refused(
+            {
+                "type": "ChangePostFTE",
+                "post_id": "ghost",
+                "fte": "0.5",
+                "effective_date": "2018-01-01",
+            }
+        ).reason
+        is Reason.NOT_FOUND
+    )
     assert log.refused(post("b", org_unit_id="nowhere")).reason is Reason.NOT_FOUND
     assert log.refused(post("b", reports_to="ghost")).reason is Reason.NOT_FOUND
 
 
 def test_org_unit_must_exist_on_the_date(log: Log) -> None:
-    log.run({"type": "CreateOrgUnit", "org_unit_id": "new", "name": "New team",
-             "parent_id": "cf", "effective_date": "2018-04-01"})
+    log.run(
+        {
+            "type": "CreateOrgUnit",
+            "org_unit_id": "new",
+            "name": "New team",
+            "parent_id": "cf",
+            "effective_date": "2018-04-01",
+        }
+    )
     error = log.refused(post("b", org_unit_id="new", effective_date="2018-03-01"))
     assert error.reason is Reason.TIMELINE_CONFLICT
 
 
 def test_duplicate_ids_are_refused(log: Log) -> None:
     assert log.refused(post("director")).reason is Reason.ALREADY_EXISTS
-    assert log.refused({"type": "CreateOrgUnit", "org_unit_id": "cf", "name": "Again",
-                        "effective_date": "2018-01-01"}).reason is Reason.ALREADY_EXISTS
+    assert (
+        log.refused(
+            {
+                "type": "CreateOrgUnit",
+                "org_unit_id": "cf",
+                "name": "Again",
+                "effective_date": "2018-01-01",
+            }
+        ).reason
+        is Reason.ALREADY_EXISTS
+    )
 
 
 def test_reporting_line_cycle_is_refused(log: Log) -> None:
     log.run(post("a", reports_to="director"))
     log.run(post("b", reports_to="a"))
-    error = log.refused({"type": "ChangeReportingLine", "post_id": "a", "reports_to": "b",
-                         "effective_date": "2018-01-01"})
+    error = log.refused(
+        {
+            "type": "ChangeReportingLine",
+            "post_id": "a",
+            "reports_to": "b",
+            "effective_date": "2018-01-01",
+        }
+    )
     assert error.reason is Reason.REPORTING_CYCLE
     assert "a -> b -> a" in error.detail
-    self_loop = log.refused({"type": "ChangeReportingLine", "post_id": "a", "reports_to": "a",
-                             "effective_date": "2018-01-01"})
+    self_loop = log.refused(
+        {
+            "type": "ChangeReportingLine",
+            "post_id": "a",
+            "reports_to": "a",
+            "effective_date": "2018-01-01",
+        }
+    )
     assert self_loop.reason is Reason.REPORTING_CYCLE
 
 
 def test_cycle_formed_only_by_a_future_change_is_refused(log: Log) -> None:
     log.run(post("a", reports_to="director"))
     log.run(post("b", reports_to="director"))
-    log.run({"type": "ChangeReportingLine", "post_id": "b", "reports_to": "a",
-             "effective_date": "2019-01-01"})
-    error = log.refused({"type": "ChangeReportingLine", "post_id": "a", "reports_to": "b",
-                         "effective_date": "2018-01-01"})
+    log.run(
+        {
+            "type": "ChangeReportingLine",
+            "post_id": "b",
+            "reports_to": "a",
+            "effective_date": "2019-01-01",
+        }
+    )
+    error = log.refused(
+        {
+            "type": "ChangeReportingLine",
+            "post_id": "a",
+            "reports_to": "b",
+            "effective_date": "2018-01-01",
+        }
+    )
     assert error.reason is Reason.REPORTING_CYCLE
     assert "2019-01-01" in error.detail
 
@@ -199,22 +284,43 @@ def test_manager_must_outlive_the_line(log: Log) -> None:
 
 def test_post_with_reports_cannot_be_deleted(log: Log) -> None:
     log.run(post("a", reports_to="director"))
-    error = log.refused({"type": "DeletePost", "post_id": "director",
-                         "effective_date": "2018-01-01"})
+    error = log.refused(
+        {"type": "DeletePost", "post_id": "director", "effective_date": "2018-01-01"}
+    )
     assert error.reason is Reason.TIMELINE_CONFLICT
     assert "'a' reports to 'director'" in error.detail
-    log.run({"type": "ChangeReportingLine", "post_id": "a", "reports_to": None,
-             "effective_date": "2018-01-01"})
+    log.run(
+        {
+            "type": "ChangeReportingLine",
+            "post_id": "a",
+            "reports_to": None,
+            "effective_date": "2018-01-01",
+        }
+    )
     log.run({"type": "DeletePost", "post_id": "director", "effective_date": "2018-01-01"})
     assert find_post(log.projection, "director", "2018-01-01") is None
 
 
 def test_stale_expected_version_conflicts(log: Log) -> None:
     log.run(post("a"))
-    log.run({"type": "ChangePostFTE", "post_id": "a", "fte": "0.5",
-             "effective_date": "2018-01-01", "expected_version": 1})
-    error = log.refused({"type": "ChangePostFTE", "post_id": "a", "fte": "0.6",
-                         "effective_date": "2018-01-01", "expected_version": 1})
+    log.run(
+        {
+            "type": "ChangePostFTE",
+            "post_id": "a",
+            "fte": "0.5",
+            "effective_date": "2018-01-01",
+            "expected_version": 1,
+        }
+    )
+    error = log.refused(
+        {
+            "type": "ChangePostFTE",
+            "post_id": "a",
+            "fte": "0.6",
+            "effective_date": "2018-01-01",
+            "expected_version": 1,
+        }
+    )
     assert error.reason is Reason.VERSION_CONFLICT
 
 
@@ -236,8 +342,14 @@ def test_a_change_that_changes_nothing_is_refused(log: Log, change: dict[str, An
 
 def test_regrade_without_a_new_cost_clears_the_old_explicit_cost(log: Log) -> None:
     log.run(post("a", grade="Dir 80%", budgeted_annual_cost="126000.00"))
-    event = log.run({"type": "RedesignatePost", "post_id": "a", "grade": "Dir 70%",
-                     "effective_date": "2018-04-01"})
+    event = log.run(
+        {
+            "type": "RedesignatePost",
+            "post_id": "a",
+            "grade": "Dir 70%",
+            "effective_date": "2018-04-01",
+        }
+    )
     assert event["payload"]["budgeted_annual_cost_cleared"] is True
     after = find_post(log.projection, "a", "2018-04-01")
     before = find_post(log.projection, "a", "2018-03-31")
@@ -248,8 +360,17 @@ def test_regrade_without_a_new_cost_clears_the_old_explicit_cost(log: Log) -> No
 
 def test_funding_split_replaces_the_base_budget(log: Log) -> None:
     log.run(post("a"))
-    log.run({"type": "ChangePostFunding", "post_id": "a", "effective_date": "2018-04-01",
-             "funding": [{"source_id": "pip", "share": "0.5"}, {"source_id": "base", "share": "0.5"}]})
+    log.run(
+        {
+            "type": "ChangePostFunding",
+            "post_id": "a",
+            "effective_date": "2018-04-01",
+            "funding": [
+                {"source_id": "pip", "share": "0.5"},
+                {"source_id": "base", "share": "0.5"},
+            ],
+        }
+    )
     found = find_post(log.projection, "a", "2018-04-01")
     assert found is not None
     assert found["funding"] == [
@@ -260,8 +381,9 @@ def test_funding_split_replaces_the_base_budget(log: Log) -> None:
 
 def test_retraction_removes_the_event_from_every_later_view(log: Log) -> None:
     log.run(post("a"))
-    wrong = log.run({"type": "ChangePostFTE", "post_id": "a", "fte": "0.5",
-                     "effective_date": "2018-01-01"})
+    wrong = log.run(
+        {"type": "ChangePostFTE", "post_id": "a", "fte": "0.5", "effective_date": "2018-01-01"}
+    )
     log.run({"type": "RetractEvent", "event_id": wrong["event_id"], "reason": "keyed wrongly"})
     found = find_post(log.projection, "a", "2018-06-01")
     assert found is not None
@@ -276,8 +398,9 @@ def test_creation_cannot_be_retracted_while_changes_rest_on_it(log: Log) -> None
     log.run({"type": "ChangePostFTE", "post_id": "a", "fte": "0.5", "effective_date": "2018-01-01"})
     error = log.refused({"type": "RetractEvent", "event_id": created["event_id"], "reason": "x"})
     assert error.reason is Reason.TIMELINE_CONFLICT
-    unit = log.refused({"type": "RetractEvent", "event_id": log.events[1]["event_id"],
-                        "reason": "x"})
+    unit = log.refused(
+        {"type": "RetractEvent", "event_id": log.events[1]["event_id"], "reason": "x"}
+    )
     assert unit.reason is Reason.TIMELINE_CONFLICT
 
 
@@ -287,8 +410,15 @@ def test_retracting_an_unknown_event_is_not_found(log: Log) -> None:
 
 
 def test_structure_of_a_unit_includes_its_sub_units(log: Log) -> None:
-    log.run({"type": "CreateOrgUnit", "org_unit_id": "team", "name": "Team", "parent_id": "cf",
-             "effective_date": "2000-01-01"})
+    log.run(
+        {
+            "type": "CreateOrgUnit",
+            "org_unit_id": "team",
+            "name": "Team",
+            "parent_id": "cf",
+            "effective_date": "2000-01-01",
+        }
+    )
     log.run(post("in-team", org_unit_id="team"))
     log.run(post("elsewhere", org_unit_id="rh"))
     ids = [item["post_id"] for item in structure(log.projection, "2018-01-01", "cf")["posts"]]
@@ -302,10 +432,12 @@ def test_diff_lists_created_deleted_changed_and_transfers(log: Log) -> None:
     day = "2018-04-01"
     log.run({"type": "DeletePost", "post_id": "going", "effective_date": day})
     log.run(post("new", effective_date=day))
-    log.run({"type": "RedesignatePost", "post_id": "staying", "grade": "Dir 70%",
-             "effective_date": day})
-    log.run({"type": "TransferPost", "post_id": "moving", "org_unit_id": "cf",
-             "effective_date": day})
+    log.run(
+        {"type": "RedesignatePost", "post_id": "staying", "grade": "Dir 70%", "effective_date": day}
+    )
+    log.run(
+        {"type": "TransferPost", "post_id": "moving", "org_unit_id": "cf", "effective_date": day}
+    )
     changes = diff(log.projection, "2018-03-31", day, "cf")
     assert [item["post_id"] for item in changes["created"]] == ["new"]
     assert [item["post_id"] for item in changes["deleted"]] == ["going"]

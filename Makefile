@@ -1,0 +1,45 @@
+# Two commands for a newcomer (see README): `make demo` and `make test`.
+# uv is installed into .tools/ from PyPI, so nothing but python3 (3.11+) is needed beforehand.
+
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: setup demo test lint unit integration e2e faults bench clean
+
+$(UV):
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+setup: $(UV)
+	$(UV) sync --frozen
+
+demo: setup
+	$(UV) run estab up --demo
+
+lint: setup
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy .
+
+test: lint
+	$(UV) run pytest
+
+unit: setup
+	$(UV) run pytest tests/unit
+
+integration: setup
+	$(UV) run pytest tests/integration
+
+e2e: setup
+	$(UV) run pytest tests/e2e
+
+faults: setup
+	$(UV) run pytest tests/faults
+
+bench: setup
+	$(UV) run python bench/replay.py
+
+clean:
+	rm -rf $(TOOLS) .venv data

@@ -1,0 +1,40 @@
+"""The auditors' independent path: verify and replay straight from Redis, no service involved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from redis.asyncio import Redis
+
+from contracts.streams import ESTABLISHMENT_EVENTS, EVENT_STREAMS, StoreKeys
+from eventlog.audit import tenants_with_logs, verify_stream
+from eventlog.store import EventStore
+from services.establishment.replay import replay
+from services.establishment.views import structure
+
+
+async def verify_all(redis_url: str, tenants: list[str]) -> list[tuple[str, str, Any]]:
+    """(tenant, stream, report) for every event stream of `tenants` (all tenants if empty)."""
+    redis = Redis.from_url(redis_url)
+    try:
+        chosen = tenants or await tenants_with_logs(redis)
+        return [
+            (tenant, stream, await verify_stream(redis, tenant, stream))
+            for tenant in chosen
+            for stream in EVENT_STREAMS
+        ]
+    finally:
+        await redis.aclose()
+
+
+async def replay_structure(
+    redis_url: str, tenant: str, as_of: str, known_at: str | None, org_unit_id: str | None
+) -> dict[str, Any]:
+    """The structure view rebuilt from the raw stream, shaped like `GET /structure`."""
+    redis = Redis.from_url(redis_url)
+    try:
+        store = EventStore(redis, StoreKeys.for_stream(tenant, ESTABLISHMENT_EVENTS))
+        projection = await replay(store, known_at)
+        return {"as_of": as_of, "known_at": known_at, **structure(projection, as_of, org_unit_id)}
+    finally:
+        await redis.aclose()

@@ -1,0 +1,156 @@
+"""Run Redis and the services as child processes, wait until each is healthy, stop them cleanly.
+
+`estab up` is what a newcomer runs first, so failures must explain themselves: a port in use, a
+service that exits at start (its log tail is shown), or one that never turns healthy.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import httpx
+
+from eventlog.redis_server import EmbeddedRedis
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+HEALTH_SECONDS = 60.0
+STOP_SECONDS = 15.0
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceSpec:
+    """One service process: its name, module and HTTP port."""
+
+    name: str
+    module: str
+    port: int
+
+    def url(self, host: str) -> str:
+        """Base URL of the service's HTTP API."""
+        return f"http://{host}:{self.port}"
+
+
+SERVICES = (ServiceSpec("establishment", "services.establishment", 8101),)
+"""Every service built so far, in start order."""
+
+
+class StartupError(RuntimeError):
+    """A part of the system could not be started; the message says what to do."""
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether something already listens on `host:port`."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.2)
+        return probe.connect_ex((host, port)) == 0
+
+
+@dataclass
+class Stack:
+    """Redis (embedded unless a URL is given) and the service processes."""
+
+    data_dir: Path
+    tenants: list[str]
+    redis_url: str | None = None
+    host: str = "127.0.0.1"
+    port_offset: int = 0
+    redis: EmbeddedRedis | None = None
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def services(self) -> list[ServiceSpec]:
+        """The services with this stack's ports."""
+        return [
+            ServiceSpec(spec.name, spec.module, spec.port + self.port_offset) for spec in SERVICES
+        ]
+
+    def start(self) -> str:
+        """Start everything and wait until every service answers /health; return the Redis URL."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        for spec in self.services():
+            if port_in_use(self.host, spec.port):
+                raise StartupError(
+                    f"port {spec.port} ({spec.name}) is already in use: is another `estab up` "
+                    "running? Stop it, or pass --port-offset"
+                )
+        url = self.redis_url
+        if url is None:
+            self.redis = EmbeddedRedis(self.data_dir / "redis")
+            url = self.redis.start()
+        (self.data_dir / "redis-url").write_text(url + "\n")
+        logs = self.data_dir / "logs"
+        logs.mkdir(exist_ok=True)
+        for spec in self.services():
+            env = {
+                **os.environ,
+                "ESTAB_REDIS_URL": url,
+                "ESTAB_PORT": str(spec.port),
+                "ESTAB_HOST": self.host,
+                "ESTAB_TENANTS": ",".join(self.tenants),
+                "ESTAB_LOG_JSON": "true",
+            }
+            with (logs / f"{spec.name}.log").open("ab") as log:
+                self.processes[spec.name] = subprocess.Popen(  # noqa: S603 - our own module
+                    [sys.executable, "-m", spec.module], env=env, stdout=log, stderr=log
+                )
+        for spec in self.services():
+            self._wait_healthy(spec, logs / f"{spec.name}.log")
+        return url
+
+    def _wait_healthy(self, spec: ServiceSpec, log: Path) -> None:
+        deadline = time.monotonic() + HEALTH_SECONDS
+        process = self.processes[spec.name]
+        last = "no answer yet"
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                tail = log.read_text(errors="replace")[-3000:]
+                raise StartupError(f"{spec.name} exited with {process.returncode}:\n{tail}")
+            try:
+                reply = httpx.get(f"{spec.url(self.host)}/health", timeout=1.0)
+                if reply.status_code == 200:  # noqa: PLR2004 - HTTP OK
+                    return
+                last = reply.text
+            except httpx.HTTPError as error:
+                last = str(error)
+            time.sleep(0.1)
+        raise StartupError(f"{spec.name} did not become healthy in {HEALTH_SECONDS:.0f}s: {last}")
+
+    def stop(self) -> None:
+        """SIGTERM every service (they finish in-flight work and ack), then stop Redis."""
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.processes.clear()
+        if self.redis is not None:
+            self.redis.stop()
+            self.redis = None
+
+
+def wait_for_signal() -> None:
+    """Block until SIGINT (Ctrl-C) or SIGTERM."""
+    received: list[int] = []
+
+    def note(signum: int, _frame: object) -> None:
+        received.append(signum)
+
+    previous = {sig: signal.signal(sig, note) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while not received:
+            signal.pause()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

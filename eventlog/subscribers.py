@@ -1,0 +1,218 @@
+"""Consume a Redis Stream through a consumer group, encoding every item of REDIS_STREAMS.md.
+
+Each subscription is two FastStream subscribers on one group:
+- the **reader** takes batches (`batch=True`, `max_records`), hands the whole batch to `handle`,
+  and acknowledges it with one XACK only after `handle` returns, i.e. after its effect is
+  durable (items 4 and 14); the ack policy is MANUAL because `AckPolicy.ACK` acks even when the
+  handler raised;
+- the **reclaimer** (`min_idle_time`: XAUTOCLAIM, one entry at a time, never new entries) takes
+  over entries left pending by a failed batch or a dead consumer (item 2), and after
+  `max_deliveries` copies the entry to a dead-letter stream with its error and acks it, so a
+  poison message neither loops forever nor disappears (item 3).
+
+Groups are created at `0` by `ensure_group` before the broker starts, so a subscriber added later
+still sees all history (item 1). Entries are identified by their Redis entry id, never by
+FastStream's `message_id` (item 6). One consumer per group per stream keeps order (item 5); a
+reclaimed entry is handled after newer ones, which is why commands carry explicit effective dates
+and expected versions. If the group vanishes (NOGROUP after a flush), FastStream 0.7.8 stops the
+subscriber instead of hot-looping; `Subscription.healthy` then turns False and `/health` answers
+503 (item 7). Nothing here sets `maxlen` (item 8).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import orjson
+import structlog
+from faststream import AckPolicy
+from faststream.redis import StreamSub
+from faststream.redis.annotations import RedisStreamMessage  # noqa: TC002 - FastStream injects it
+from faststream.redis.parser.binary import BinaryMessageFormatV1
+from redis.exceptions import ResponseError
+
+from eventlog.clock import format_timestamp, system_clock
+
+if TYPE_CHECKING:
+    from faststream.redis import RedisBroker
+    from redis.asyncio import Redis
+
+DATA_FIELD = b"__data__"
+
+log = structlog.get_logger()
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One stream entry handed to a consumer."""
+
+    entry_id: str
+    body: bytes
+    deliveries: int
+
+
+Handle = Callable[[list[Delivery]], Awaitable[None]]
+
+
+async def ensure_group(redis: Redis, stream: str, group: str) -> None:
+    """Create `group` on `stream` at the very beginning (`0`); an existing group is kept."""
+    try:
+        await redis.xgroup_create(stream, group, id="0", mkstream=True)
+    except ResponseError as error:
+        if "BUSYGROUP" not in str(error):
+            raise
+
+
+def entry_body(fields: dict[bytes, bytes]) -> bytes:
+    """The message body of an entry: our raw JSON, or FastStream's envelope unwrapped."""
+    raw = fields.get(DATA_FIELD)
+    if raw is None:
+        return orjson.dumps({key.decode(): value.decode() for key, value in fields.items()})
+    body, _headers = BinaryMessageFormatV1.parse(raw)
+    return body
+
+
+@dataclass
+class Subscription:
+    """A reader and a reclaimer on one stream; `healthy` while both are running."""
+
+    stream: str
+    group: str
+    subscribers: list[Any] = field(default_factory=list)
+
+    @property
+    def healthy(self) -> bool:
+        """Both subscribers are reading (False before start, after stop, or after NOGROUP)."""
+        return bool(self.subscribers) and all(sub.running for sub in self.subscribers)
+
+    @property
+    def problem(self) -> str | None:
+        """Why the subscription is not healthy, if it is not."""
+        if self.healthy:
+            return None
+        return (
+            f"consumer group {self.group!r} is not reading {self.stream!r} "
+            "(stopped, or the group is gone after a Redis flush: restart the service)"
+        )
+
+
+@dataclass
+class _Consumer:
+    """What the reader and the reclaimer of one subscription share."""
+
+    redis: Redis
+    stream: str
+    group: str
+    handle: Handle
+    dead_letters: str
+    max_deliveries: int
+    last_errors: dict[str, str] = field(default_factory=dict)
+
+    async def run(self, deliveries: list[Delivery]) -> None:
+        """Handle a batch and ack it; on failure leave it pending for the reclaimer."""
+        try:
+            await self.handle(deliveries)
+        except Exception as error:
+            for delivery in deliveries:
+                self.last_errors[delivery.entry_id] = f"{type(error).__name__}: {error}"
+            log.exception(
+                "handler failed; entries stay pending for reclaim",
+                stream=self.stream,
+                group=self.group,
+                entry_ids=[delivery.entry_id for delivery in deliveries],
+            )
+            raise
+        await self.redis.xack(self.stream, self.group, *(d.entry_id for d in deliveries))
+        for delivery in deliveries:
+            self.last_errors.pop(delivery.entry_id, None)
+
+    async def read(self, message: RedisStreamMessage) -> None:
+        """The reader's handler: one batch of new entries."""
+        raw: Any = message.raw_message
+        data = raw["data"] if isinstance(raw["data"], list) else [raw["data"]]
+        deliveries = [
+            Delivery(entry_id.decode(), entry_body(fields), 1)
+            for entry_id, fields in zip(raw["message_ids"], data, strict=True)
+        ]
+        await self.run(deliveries)
+
+    async def reclaim(self, message: RedisStreamMessage) -> None:
+        """The reclaimer's handler: one entry that sat pending too long."""
+        raw: Any = message.raw_message
+        entry_id = raw["message_ids"][0].decode()
+        fields = raw["data"] if isinstance(raw["data"], dict) else raw["data"][0]
+        pending = await self.redis.xpending_range(
+            self.stream, self.group, min=entry_id, max=entry_id, count=1
+        )
+        times = int(pending[0]["times_delivered"]) if pending else 1
+        if times > self.max_deliveries:
+            await self._dead_letter(entry_id, fields, times)
+            return
+        await self.run([Delivery(entry_id, entry_body(fields), times)])
+
+    async def _dead_letter(self, entry_id: str, fields: dict[bytes, bytes], times: int) -> None:
+        """Keep the entry, with why it failed, where people look; then ack it."""
+        record = {
+            "source_stream": self.stream,
+            "group": self.group,
+            "entry_id": entry_id,
+            "deliveries": times,
+            "error": self.last_errors.pop(entry_id, "unknown (failed in another process)"),
+            "dead_lettered_at": format_timestamp(system_clock()),
+        }
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xadd(
+                self.dead_letters,
+                {DATA_FIELD: fields.get(DATA_FIELD, b""), b"__meta__": orjson.dumps(record)},
+            )
+            pipe.xack(self.stream, self.group, entry_id)
+            await pipe.execute()
+        log.error("entry dead-lettered", **record)
+
+
+def subscribe(
+    broker: RedisBroker,
+    redis: Redis,
+    *,
+    stream: str,
+    group: str,
+    consumer: str,
+    handle: Handle,
+    dead_letters: str,
+    batch_size: int = 500,
+    poll_ms: int = 100,
+    reclaim_idle_ms: int = 5000,
+    max_deliveries: int = 5,
+) -> Subscription:
+    """Register a batch reader and a reclaimer for `stream` on `broker` (before it starts).
+
+    Call `ensure_group` first so the group exists at `0`; `handle` must make its effect durable
+    before returning and be idempotent, since delivery is at least once.
+    """
+    shared = _Consumer(redis, stream, group, handle, dead_letters, max_deliveries)
+    reader = broker.subscriber(
+        stream=StreamSub(
+            stream,
+            group=group,
+            consumer=consumer,
+            batch=True,
+            max_records=batch_size,
+            polling_interval=poll_ms,
+        ),
+        ack_policy=AckPolicy.MANUAL,
+    )
+    reclaimer = broker.subscriber(
+        stream=StreamSub(
+            stream,
+            group=group,
+            consumer=consumer,
+            min_idle_time=reclaim_idle_ms,
+            polling_interval=poll_ms,
+        ),
+        ack_policy=AckPolicy.MANUAL,
+    )
+    reader(shared.read)
+    reclaimer(shared.reclaim)
+    return Subscription(stream, group, [reader, reclaimer])

@@ -1,0 +1,165 @@
+"""The message contracts: the pinned export list, the registry, upcasting and JSON Schema."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from pydantic import ValidationError
+
+import contracts
+from contracts import establishment as est
+from contracts.money import fte_text, parse_fte
+from contracts.registry import EVENT_TYPES, UnknownTypeError, command_from_message, parse_event
+from contracts.schemas import command_schemas, event_schemas
+from contracts.upcasting import upcast
+
+EXPORTED = {
+    "COMMAND_TYPES",
+    "EVENT_TYPES",
+    "ChangePostFTE",
+    "ChangePostFunding",
+    "ChangeReportingLine",
+    "CreateOrgUnit",
+    "CreatePost",
+    "DeletePost",
+    "Envelope",
+    "EventRetracted",
+    "FundingShare",
+    "Message",
+    "OrgUnitCreated",
+    "PostCreated",
+    "PostDeleted",
+    "PostFTEChanged",
+    "PostFundingChanged",
+    "PostRedesignated",
+    "PostTransferred",
+    "RedesignatePost",
+    "ReportingLineChanged",
+    "RetractEvent",
+    "TransferPost",
+    "UnknownTypeError",
+}
+
+API_EVENTS = {
+    "OrgUnitCreated",
+    "PostCreated",
+    "PostRedesignated",
+    "PostFTEChanged",
+    "PostTransferred",
+    "ReportingLineChanged",
+    "PostFundingChanged",
+    "PostDeleted",
+    "EventRetracted",
+}
+
+
+def test_exports_are_pinned() -> None:
+    assert set(contracts.__all__) == EXPORTED
+
+
+def test_every_event_in_the_api_is_registered() -> None:
+    assert set(EVENT_TYPES) == API_EVENTS
+
+
+def test_unknown_types_are_refused() -> None:
+    with pytest.raises(UnknownTypeError):
+        command_from_message({"type": "LaunchRocket"})
+    with pytest.raises(UnknownTypeError):
+        command_from_message({"title": "no type"})
+    with pytest.raises(UnknownTypeError):
+        parse_event({"type": "Nope", "payload": {}})
+
+
+def test_messages_are_frozen() -> None:
+    command = command_from_message(
+        {"type": "ChangePostFTE", "post_id": "p", "fte": "0.5", "effective_date": "2018-01-01"}
+    )
+    with pytest.raises(ValidationError):
+        command.fte = Decimal(1)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ("1", "1.0000"),
+        ("0.5", "0.5000"),
+        (0.81, "0.8100"),
+        ("30/37", "0.8108"),
+        ("18.5/37", "0.5000"),
+    ],
+)
+def test_fte_accepts_decimals_and_hours_fractions(given: object, shown: str) -> None:
+    assert fte_text(parse_fte(given)) == shown
+
+
+@pytest.mark.parametrize("bad", ["0", "1.5", "-0.5", "0.12345", "40/37", "x", True, "1/0"])
+def test_fte_outside_the_range_is_refused(bad: object) -> None:
+    with pytest.raises((ValueError, TypeError)):
+        parse_fte(bad)
+
+
+def test_grades_are_normalised() -> None:
+    command = command_from_message(
+        {
+            "type": "RedesignatePost",
+            "post_id": "p",
+            "grade": "dir 52.5",
+            "effective_date": "2018-01-01",
+        }
+    )
+    assert isinstance(command, est.RedesignatePost)
+    assert command.grade == "Dir 52.5%"
+
+
+def test_funding_shares_must_add_up_to_one() -> None:
+    with pytest.raises(ValidationError, match="add up to 1"):
+        command_from_message(
+            {
+                "type": "ChangePostFunding",
+                "post_id": "p",
+                "effective_date": "2018-01-01",
+                "funding": [{"source_id": "a", "share": "0.5"}],
+            }
+        )
+
+
+def test_post_created_v1_is_upcast_to_funding_shares() -> None:
+    v1 = {
+        "post_id": "p",
+        "title": "T",
+        "grade": "PO6",
+        "fte": "1",
+        "org_unit_id": "u",
+        "funding_source": "partners-in-practice",
+    }
+    lifted = upcast("PostCreated", 1, v1)
+    assert "funding_source" not in lifted
+    assert lifted["funding"] == [{"source_id": "partners-in-practice", "share": "1"}]
+    stored = {
+        "event_id": "e1",
+        "type": "PostCreated",
+        "schema_version": 1,
+        "tenant": "leeds",
+        "aggregate_type": "post",
+        "aggregate_id": "p",
+        "aggregate_version": 1,
+        "sequence": 1,
+        "effective_date": "2018-04-01",
+        "recorded_at": "2018-01-30T10:00:00.000000Z",
+        "actor": "hr",
+        "prev_hash": "0" * 64,
+        "hash": "x",
+        "payload": v1,
+    }
+    event = parse_event(stored)
+    assert event.schema_version == 2
+    assert isinstance(event.payload, est.PostCreated)
+    assert event.payload.funding[0].source_id == "partners-in-practice"
+
+
+def test_json_schemas_cover_every_message() -> None:
+    commands, events = command_schemas(), event_schemas()
+    assert set(events) == API_EVENTS
+    assert "fte" in commands["CreatePost"]["properties"]
+    assert "payload" in events["PostCreated"]["properties"]
