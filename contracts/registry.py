@@ -69,7 +69,8 @@ def command_from_message(raw: dict[str, Any]) -> est.EstablishmentCommand:
         raw["type"] = est.COMMAND_FOR_EVENT[str(type_name)]
     elif type_name not in COMMAND_TYPES:
         raise UnknownTypeError(type_name)
-    return _ESTABLISHMENT_COMMAND.validate_python(raw)
+    model = COMMAND_TYPES[str(raw["type"])]
+    return _ESTABLISHMENT_COMMAND.validate_python(model.model_validate(raw))
 
 
 def parse_event(raw: dict[str, Any]) -> Envelope[BaseModel]:

@@ -6,11 +6,13 @@ every service is down or itself compromised.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from contracts.streams import EVENT_STREAMS, StoreKeys
 from eventlog.hashchain import ChainReport, ChainVerifier
-from eventlog.store import EventStore
+from eventlog.store import DATA_FIELD, EventStore
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -36,3 +38,16 @@ async def verify_stream(redis: Redis, tenant: str, stream: str) -> ChainReport:
                 return verifier.finish(None, None)
     head = await store.head()
     return verifier.finish(head.hash if head.sequence else None, head.sequence)
+
+
+async def stream_bodies(redis: Redis, key: str) -> list[tuple[str, dict[str, Any]]]:
+    """Every entry of any stream (events, rejections, dead letters) as (entry id, decoded body).
+
+    For auditors' tools and tests; reads the whole stream, so keep it to small ones.
+    """
+    found: list[tuple[str, dict[str, Any]]] = []
+    for entry_id, fields in await redis.xrange(key) or []:
+        raw = (fields or {}).get(DATA_FIELD, b"{}")
+        text_id = entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
+        found.append((text_id, orjson.loads(raw)))
+    return found

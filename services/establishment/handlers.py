@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 import structlog
-from eventlog.tracking import ProcessedIds
 from pydantic import ValidationError
 
 from contracts.registry import UnknownTypeError, command_from_message
@@ -23,6 +22,7 @@ from contracts.rejections import STATUS, Reason, field_errors, problem_type
 from contracts.streams import ESTABLISHMENT_COMMANDS, ESTABLISHMENT_REJECTIONS, stream_key
 from eventlog.clock import format_timestamp
 from eventlog.store import DATA_FIELD
+from eventlog.tracking import ProcessedIds
 from services.establishment.application import (
     Accepted,
     Refused,
@@ -32,8 +32,9 @@ from services.establishment.application import (
 )
 
 if TYPE_CHECKING:
-    from eventlog.subscribers import Delivery
     from redis.asyncio import Redis
+
+    from eventlog.subscribers import Delivery
 
 GROUP = "establishment"
 """The consumer group reading the command stream; one consumer per tenant stream keeps order."""

@@ -12,7 +12,6 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 import structlog
-from eventlog.subscribers import Subscription, ensure_group, subscribe
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from faststream.redis import RedisBroker
@@ -21,6 +20,7 @@ from redis.asyncio import Redis
 from contracts.streams import ESTABLISHMENT_COMMANDS, dead_letter_key, stream_key
 from eventlog.clock import Clock, system_clock
 from eventlog.settings import Settings
+from eventlog.subscribers import Subscription, ensure_group, subscribe
 from services.establishment.api import router
 from services.establishment.application import Establishments
 from services.establishment.handlers import GROUP, CommandStreamHandler

@@ -8,12 +8,12 @@ from typing import Any
 from uuid import uuid4
 
 import httpx
-import orjson
 import pytest
 from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 
 from contracts.streams import ESTABLISHMENT_EVENTS, StoreKeys
+from eventlog.audit import stream_bodies
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis]
 
@@ -49,9 +49,9 @@ def seed(client: httpx.Client) -> None:
     assert created.json()["version"] == 1
 
 
-async def stream_entries(redis: Redis, tenant: str) -> list[bytes]:
+async def stream_entries(redis: Redis, tenant: str) -> list[dict[str, Any]]:
     key = StoreKeys.for_stream(tenant, ESTABLISHMENT_EVENTS).stream
-    return [fields[b"__data__"] for _, fields in await redis.xrange(key)]
+    return [body for _, body in await stream_bodies(redis, key)]
 
 
 def test_health_names_the_service(client: httpx.Client) -> None:
@@ -131,7 +131,7 @@ async def test_concurrent_redesignations_over_http(
     conflict = next(reply for reply in replies if reply.status_code == 409)
     assert conflict.headers["content-type"] == "application/problem+json"
     assert conflict.json()["type"] == "urn:estab:problem:version-conflict"
-    types = [orjson.loads(raw)["type"] for raw in await stream_entries(redis, tenant)]
+    types = [body["type"] for body in await stream_entries(redis, tenant)]
     assert types.count("PostRedesignated") == 1
 
 

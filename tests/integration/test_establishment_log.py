@@ -15,7 +15,7 @@ from contracts import establishment as est
 from contracts.registry import command_from_message, parse_event
 from contracts.rejections import Reason
 from contracts.streams import ESTABLISHMENT_EVENTS, StoreKeys
-from eventlog.audit import verify_stream
+from eventlog.audit import stream_bodies, verify_stream
 from eventlog.clock import format_timestamp
 from services.establishment.application import (
     Accepted,
@@ -81,7 +81,7 @@ async def seeded(redis: Redis, tenant: str) -> TenantEstablishment:
 
 async def events_in(redis: Redis, tenant: str) -> list[dict[str, Any]]:
     key = StoreKeys.for_stream(tenant, ESTABLISHMENT_EVENTS).stream
-    return [orjson.loads(fields[b"__data__"]) for _, fields in await redis.xrange(key)]
+    return [body for _, body in await stream_bodies(redis, key)]
 
 
 async def test_recorded_events_are_self_describing_and_chained(redis: Redis, tenant: str) -> None:
@@ -279,18 +279,17 @@ async def test_projection_equals_a_fresh_replay(redis: Redis, tenant: str) -> No
 async def test_tampered_entry_is_named_by_verify(redis: Redis, tenant: str) -> None:
     await seeded(redis, tenant)
     key = StoreKeys.for_stream(tenant, ESTABLISHMENT_EVENTS).stream
-    entries = await redis.xrange(key)
-    target_id, fields = entries[1]
-    body = orjson.loads(fields[b"__data__"])
+    entries = await stream_bodies(redis, key)
+    target_id, body = entries[1]
     body["payload"]["fte"] = "0.5"
     # Rewrite the stream as a tamperer would: same ids, one body edited.
     await redis.delete(key)
     for entry_id, original in entries:
-        value = orjson.dumps(body) if entry_id == target_id else original[b"__data__"]
-        await redis.xadd(key, {"__data__": value}, id=entry_id)
+        value = body if entry_id == target_id else original
+        await redis.xadd(key, {"__data__": orjson.dumps(value)}, id=entry_id)
     report = await verify_stream(redis, tenant, ESTABLISHMENT_EVENTS)
     assert not report.ok
     assert report.first_break is not None
-    assert report.first_break.entry_id == target_id.decode()
+    assert report.first_break.entry_id == target_id
     assert report.first_break.event_id == body["event_id"]
     assert "edited" in report.first_break.reason

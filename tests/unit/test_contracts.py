@@ -75,6 +75,7 @@ def test_messages_are_frozen() -> None:
     command = command_from_message(
         {"type": "ChangePostFTE", "post_id": "p", "fte": "0.5", "effective_date": "2018-01-01"}
     )
+    assert isinstance(command, est.ChangePostFTE)
     with pytest.raises(ValidationError):
         command.fte = Decimal(1)  # type: ignore[misc]
 

@@ -1,0 +1,5 @@
+"""`python -m cli`: the same as the `estab` command."""
+
+from cli.main import app
+
+app()

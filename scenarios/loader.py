@@ -1,0 +1,113 @@
+"""Read a scenario file into validated commands, and say how each goes over HTTP (pure).
+
+Every step is validated as a command when the file is read, with errors naming the step, so a
+typo in a scenario never reaches a service half-loaded. Each step gets a command id derived from
+the scenario and step names: loading the same file twice records nothing the second time.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from uuid import NAMESPACE_URL, uuid5
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from contracts.registry import UnknownTypeError, command_from_message
+
+STEP_IDS = uuid5(NAMESPACE_URL, "urn:estab:scenario-step")
+
+ROUTES: dict[str, tuple[str, str | None]] = {
+    "CreateOrgUnit": ("/org-units", None),
+    "CreatePost": ("/posts", None),
+    "RedesignatePost": ("/posts/{post_id}/redesignate", "post_id"),
+    "ChangePostFTE": ("/posts/{post_id}/fte", "post_id"),
+    "TransferPost": ("/posts/{post_id}/transfer", "post_id"),
+    "ChangeReportingLine": ("/posts/{post_id}/reporting-line", "post_id"),
+    "ChangePostFunding": ("/posts/{post_id}/funding", "post_id"),
+    "DeletePost": ("/posts/{post_id}/delete", "post_id"),
+    "RetractEvent": ("/events/{event_id}/retract", "event_id"),
+}
+"""Command type -> (HTTP path, the field that moves from the body into the path)."""
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be loaded; the message names the step."""
+
+
+class Step(BaseModel):
+    """One command of a scenario, as the command stream would carry it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    step: str
+    command: dict[str, Any]
+
+
+class Scenario(BaseModel):
+    """A named list of commands for one tenant, taken from a source document."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    tenant: str
+    source: str
+    description: str = ""
+    steps: list[Step] = Field(default_factory=list)
+
+
+def command_id(scenario: str, step: str) -> str:
+    """The stable command id of one step of one scenario."""
+    return str(uuid5(STEP_IDS, f"{scenario}:{step}"))
+
+
+def load_scenario(path: Path) -> Scenario:
+    """Read and validate a scenario file.
+
+    Raises:
+        ScenarioError: the file or one of its steps is invalid (the step is named).
+    """
+    document = yaml.safe_load(path.read_text())
+    if not isinstance(document, dict) or not isinstance(document.get("steps"), list):
+        raise ScenarioError(f"{path}: a scenario is a mapping with a list of steps")
+    name = str(document.get("name", path.stem))
+    steps: list[Step] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(document["steps"], start=1):
+        fields = dict(raw)
+        step = str(fields.pop("step", f"step-{number}"))
+        if step in seen:
+            raise ScenarioError(f"{path}: step {step!r} appears twice")
+        seen.add(step)
+        message = {**fields, "command_id": command_id(name, step)}
+        try:
+            command_from_message(message)
+        except (UnknownTypeError, ValidationError) as error:
+            raise ScenarioError(f"{path}: step {step!r} is not a valid command: {error}") from None
+        steps.append(Step(step=step, command=message))
+    return Scenario(
+        name=name,
+        tenant=str(document.get("tenant", "default")),
+        source=str(document.get("source", "")),
+        description=str(document.get("description", "")).strip(),
+        steps=steps,
+    )
+
+
+def http_request(command: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    """(method, path, JSON body) that records `command` through the HTTP API."""
+    path, path_field = ROUTES[command["type"]]
+    body = {key: value for key, value in command.items() if key not in {"type", path_field}}
+    if path_field is not None:
+        path = path.format(**{path_field: command[path_field]})
+    return "POST", path, body
+
+
+def bundled_scenarios() -> list[Path]:
+    """The scenario files shipped with the package, in name order."""
+    folder = resources.files("scenarios")
+    return sorted(
+        Path(str(item)) for item in folder.iterdir() if str(item).endswith((".yaml", ".yml"))
+    )

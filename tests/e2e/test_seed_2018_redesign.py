@@ -1,0 +1,112 @@
+"""Seed 000 end to end: the 2018 Children and Families redesign loaded over HTTP, checked
+against Table 1 of the report to the penny."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+
+from scenarios.loader import bundled_scenarios, http_request, load_scenario
+
+pytestmark = [pytest.mark.e2e, pytest.mark.redis]
+
+UNIT = "children-and-families"
+
+
+@pytest.fixture
+def leeds(establishment_service: Any, tenant: str) -> Iterator[httpx.Client]:
+    scenario = load_scenario(bundled_scenarios()[0])
+    with httpx.Client(
+        base_url=establishment_service.url, headers={"X-Tenant": tenant}, timeout=30
+    ) as client:
+        for step in scenario.steps:
+            method, path, body = http_request(step.command)
+            reply = client.request(method, path, json=body)
+            assert reply.is_success, (step.step, reply.text)
+        yield client
+
+
+def cost(post: dict[str, Any]) -> Decimal:
+    return Decimal(post["budgeted_annual_cost"])
+
+
+def externally_funded(post: dict[str, Any]) -> bool:
+    return any(item["source_id"] != "base" for item in post["funding"])
+
+
+def test_structure_before_and_after(leeds: httpx.Client) -> None:
+    before = leeds.get("/structure", params={"as_of": "2018-03-31", "org_unit_id": UNIT}).json()
+    after = leeds.get("/structure", params={"as_of": "2018-04-01", "org_unit_id": UNIT}).json()
+    assert before["totals"] == {"posts": 11, "fte": "10.8100"}
+    assert after["totals"] == {"posts": 11, "fte": "11.0000"}
+
+
+def test_diff_is_exactly_table_1(leeds: httpx.Client) -> None:
+    changes = leeds.get(
+        "/diff", params={"from": "2018-03-31", "to": "2018-04-01", "org_unit_id": UNIT}
+    ).json()
+    deleted, created = changes["deleted"], changes["created"]
+    assert len(deleted) == 6
+    assert sorted(post["grade"] for post in deleted) == ["Dir 52.5%"] * 5 + ["Dir 65%"]
+    assert sum((Decimal(post["fte"]) for post in deleted), Decimal(0)) == Decimal("5.81")
+    assert len(created) == 5
+    assert sorted(post["grade"] for post in created) == [
+        "Dir 45%",
+        "Dir 45%",
+        "Dir 60%",
+        "PO6",
+        "PO6",
+    ]
+    funded = [post for post in created if externally_funded(post)]
+    assert [post["funding"] for post in funded] == [
+        [{"source_id": "partners-in-practice", "share": "1"}]
+    ]
+
+    changed = {item["post_id"]: item for item in changes["changed"]}
+    assert set(changed) == {"cf-co-learning-improvement", "cf-head-safeguarding-qa"}
+    regraded = changed["cf-co-learning-improvement"]
+    assert (regraded["before"]["title"], regraded["before"]["grade"]) == (
+        "Chief Officer Learning and Improvement",
+        "Dir 80%",
+    )
+    assert (regraded["after"]["title"], regraded["after"]["grade"]) == (
+        "Chief Officer Social Work",
+        "Dir 70%",
+    )
+    line = changed["cf-head-safeguarding-qa"]
+    assert (line["before"]["reports_to"], line["after"]["reports_to"]) == (
+        "cf-deputy-director-social-care",
+        "cf-director",
+    )
+
+    [moved] = changes["transferred_in"]
+    assert moved["before"]["org_unit_id"] == "resources-and-housing"
+    assert moved["before"]["title"] == "Chief Officer Audit"
+    assert moved["after"]["title"] == "Chief Officer Resources and Strategy"
+    assert moved["after"]["grade"] == "Dir 65%"
+    assert changes["transferred_out"] == []
+
+    # Table 1: deletions (with the re-designated post's old cost) against new posts (with its new
+    # cost), externally funded posts at zero base-budget impact.
+    removed = sum(map(cost, deleted), Decimal(0)) + cost(regraded["before"])
+    added = sum((cost(post) for post in created if not externally_funded(post)), Decimal(0)) + cost(
+        regraded["after"]
+    )
+    assert removed == Decimal("623930.00")
+    assert added == Decimal("388400.00")
+    assert added - removed == Decimal("-235530.00")
+    fte_change = len([p for p in created if not externally_funded(p)]) - Decimal("5.81")
+    assert fte_change.quantize(Decimal("0.1")) == Decimal("-1.8")
+
+
+def test_reloading_the_scenario_records_nothing_new(leeds: httpx.Client) -> None:
+    scenario = load_scenario(bundled_scenarios()[0])
+    history_before = leeds.get("/posts/rh-co-audit/history").json()
+    for step in scenario.steps:
+        method, path, body = http_request(step.command)
+        assert leeds.request(method, path, json=body).is_success
+    assert leeds.get("/posts/rh-co-audit/history").json() == history_before
