@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import httpx
-from scenarios.loader import bundled_scenarios
 
 from cli.loading import load_file
 from cli.render import diff_lines
+from scenarios.loader import bundled_scenarios
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 from rich.progress import track
+
 from scenarios.loader import http_request, load_scenario
 
 if TYPE_CHECKING:
