@@ -1,0 +1,93 @@
+"""The `estab` command as a newcomer and an auditor run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+from redis.asyncio import Redis
+
+from contracts.registry import command_from_message
+from contracts.streams import ESTABLISHMENT_EVENTS, StoreKeys
+from eventlog.audit import stream_bodies
+from eventlog.redis_server import free_port
+from scenarios.loader import bundled_scenarios, load_scenario
+from services.establishment.application import Submitted, TenantEstablishment
+
+pytestmark = [pytest.mark.e2e, pytest.mark.redis]
+
+
+def estab(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
+
+
+def test_up_demo_starts_loads_summarises_and_stops(tmp_path: Path) -> None:
+    offset = free_port() - 8101
+    done = estab(
+        "up", "--demo", "--once", "--data-dir", str(tmp_path / "data"), "--port-offset", str(offset)
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = done.stdout
+    assert "as of 2018-03-31: 11 posts, 10.8100 FTE" in out
+    assert "as of 2018-04-01: 11 posts, 11.0000 FTE" in out
+    assert "deleted: 6 posts" in out
+    assert "created: 5 posts" in out
+    assert "transferred in: 1 posts" in out
+    assert f"http://127.0.0.1:{8101 + offset}/docs" in out
+    assert "Stopped." in out
+    assert (tmp_path / "data" / "redis" / "appendonly.aof").exists()
+
+
+async def seed(redis: Redis, tenant: str) -> None:
+    log = TenantEstablishment(redis, tenant)
+    scenario = load_scenario(bundled_scenarios()[0])
+    commands = [command_from_message(step.command) for step in scenario.steps]
+    await log.execute([Submitted(command) for command in commands])
+
+
+async def test_verify_and_replay_read_redis_directly(
+    redis: Redis, redis_url: str, tenant: str
+) -> None:
+    await seed(redis, tenant)
+    ok = estab("verify", "--redis-url", redis_url, "--tenant", tenant)
+    assert ok.returncode == 0, ok.stderr
+    assert f"ok  {tenant} establishment.events: 38 events" in ok.stdout
+    replayed = estab(
+        "replay",
+        "--redis-url",
+        redis_url,
+        "--tenant",
+        tenant,
+        "--as-of",
+        "2018-04-01",
+        "--org-unit",
+        "children-and-families",
+        "--json",
+    )
+    assert replayed.returncode == 0, replayed.stderr
+    assert orjson.loads(replayed.stdout)["totals"] == {"posts": 11, "fte": "11.0000"}
+
+    key = StoreKeys.for_stream(tenant, ESTABLISHMENT_EVENTS).stream
+    entries = await stream_bodies(redis, key)
+    target_id, body = entries[20]
+    body["payload"]["title"] = "Chief Officer Everything"
+    await redis.delete(key)
+    for entry_id, original in entries:
+        value = body if entry_id == target_id else original
+        await redis.xadd(key, {"__data__": orjson.dumps(value)}, id=entry_id)
+    broken = estab("verify", "--redis-url", redis_url, "--tenant", tenant)
+    assert broken.returncode == 1
+    assert target_id in broken.stderr
+    assert body["event_id"] in broken.stderr

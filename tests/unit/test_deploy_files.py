@@ -1,0 +1,69 @@
+"""The deployment files stay consistent with the code (Docker cannot run here, so check them)."""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+import yaml
+
+from contracts.streams import ESTABLISHMENT_COMMANDS, ESTABLISHMENT_EVENTS, StoreKeys, stream_key
+from eventlog.redis_server import server_config
+
+DEPLOY = Path(__file__).parents[2] / "deploy"
+
+
+def acl_users() -> dict[str, list[str]]:
+    users = {}
+    for line in (DEPLOY / "users.acl").read_text().splitlines():
+        words = line.split()
+        assert words[0] == "user"
+        users[words[1]] = words[2:]
+    return users
+
+
+def test_compose_runs_redis_and_the_establishment_service() -> None:
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    services = compose["services"]
+    assert set(services) == {"redis", "establishment"}
+    establishment = services["establishment"]
+    assert establishment["ports"] == ["8101:8101"]
+    assert establishment["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert establishment["environment"]["ESTAB_REDIS_URL"].startswith("redis://establishment:")
+    assert "healthcheck" in services["redis"]
+
+
+def test_redis_config_keeps_every_event() -> None:
+    for text in ((DEPLOY / "redis.conf").read_text(), server_config(Path("/d"), 1)):
+        lines = set(text.splitlines())
+        assert "appendonly yes" in lines
+        assert "maxmemory-policy noeviction" in lines
+        assert "appendfsync everysec" in lines
+
+
+def test_acl_confines_the_establishment_user_to_its_own_keys() -> None:
+    users = acl_users()
+    assert users["default"] == ["off"]
+    patterns = [word[1:] for word in users["establishment"] if word.startswith("~")]
+    keys = StoreKeys.for_stream("leeds", ESTABLISHMENT_EVENTS)
+    own = [
+        keys.stream,
+        keys.versions,
+        keys.idempotency,
+        keys.head,
+        stream_key("leeds", ESTABLISHMENT_COMMANDS),
+    ]
+    assert all(any(fnmatchcase(key, pattern) for pattern in patterns) for key in own)
+    assert not any(fnmatchcase("{leeds}:finance.cost-updates", pattern) for pattern in patterns)
+    assert "+@stream" in users["establishment"]
+    assert "+@stream" not in users["auditor"]
+    assert "+@read" in users["auditor"]
+
+
+def test_dockerfile_starts_a_service_module_with_a_healthcheck() -> None:
+    text = (DEPLOY / "Dockerfile").read_text()
+    assert "python -m services.${SERVICE}" in text
+    assert "uv sync --frozen --no-dev" in text
+    assert "/health" in text
+    assert "USER estab" in text
+    assert (Path(__file__).parents[2] / "services" / "establishment" / "__main__.py").exists()

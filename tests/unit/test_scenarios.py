@@ -1,0 +1,78 @@
+"""Scenario files: they load, validate, are idempotent to reload, and map onto the HTTP API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scenarios.loader import ScenarioError, bundled_scenarios, http_request, load_scenario
+
+
+def test_every_bundled_scenario_loads_with_unique_stable_command_ids() -> None:
+    paths = bundled_scenarios()
+    assert [path.name for path in paths] == ["leeds_2018_children_and_families.yaml"]
+    first = load_scenario(paths[0])
+    again = load_scenario(paths[0])
+    ids = [step.command["command_id"] for step in first.steps]
+    assert len(set(ids)) == len(ids)
+    assert ids == [step.command["command_id"] for step in again.steps]
+    assert first.tenant == "leeds"
+
+
+def test_the_2018_redesign_has_table_1_shape() -> None:
+    scenario = load_scenario(bundled_scenarios()[0])
+    on_day = [
+        step.command for step in scenario.steps if step.command["effective_date"] == "2018-04-01"
+    ]
+    kinds = [command["type"] for command in on_day]
+    assert kinds.count("DeletePost") == 6
+    assert kinds.count("CreatePost") == 5
+    funded = [c for c in on_day if c["type"] == "CreatePost" and c.get("funding")]
+    assert [c["funding"] for c in funded] == [[{"source_id": "partners-in-practice", "share": "1"}]]
+
+
+@pytest.mark.parametrize(
+    ("command", "path", "body_keys"),
+    [
+        ({"type": "CreatePost", "title": "x"}, "/posts", {"title"}),
+        ({"type": "CreateOrgUnit", "org_unit_id": "u"}, "/org-units", {"org_unit_id"}),
+        (
+            {"type": "RedesignatePost", "post_id": "p", "title": "x"},
+            "/posts/p/redesignate",
+            {"title"},
+        ),
+        ({"type": "ChangePostFTE", "post_id": "p", "fte": "1"}, "/posts/p/fte", {"fte"}),
+        (
+            {"type": "TransferPost", "post_id": "p", "org_unit_id": "u"},
+            "/posts/p/transfer",
+            {"org_unit_id"},
+        ),
+        (
+            {"type": "ChangeReportingLine", "post_id": "p", "reports_to": None},
+            "/posts/p/reporting-line",
+            {"reports_to"},
+        ),
+        (
+            {"type": "ChangePostFunding", "post_id": "p", "funding": []},
+            "/posts/p/funding",
+            {"funding"},
+        ),
+        ({"type": "DeletePost", "post_id": "p"}, "/posts/p/delete", set()),
+        ({"type": "RetractEvent", "event_id": "e", "reason": "r"}, "/events/e/retract", {"reason"}),
+    ],
+)
+def test_http_mapping(command: dict[str, object], path: str, body_keys: set[str]) -> None:
+    method, route, body = http_request(command)
+    assert (method, route, set(body)) == ("POST", path, body_keys)
+
+
+def test_a_bad_step_is_named(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: bad\ntenant: t\nsource: test\nsteps:\n"
+        "  - step: too-much\n    type: ChangePostFTE\n    post_id: p\n    fte: '1.5'\n"
+        "    effective_date: '2018-01-01'\n"
+    )
+    with pytest.raises(ScenarioError, match="too-much"):
+        load_scenario(bad)
