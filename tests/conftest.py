@@ -10,14 +10,17 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 from uuid import uuid4
 
 import httpx
+import orjson
 import pytest
 from redis.asyncio import Redis
 
+from eventlog.audit import stream_bodies
 from eventlog.redis_server import EmbeddedRedis, free_port
 
 
@@ -108,3 +111,28 @@ def establishment_service(redis_url: str, tenant: str, tmp_path: Path) -> Iterat
         yield service
     finally:
         service.stop()
+
+
+Tamper = Callable[[str, int, Callable[[dict[str, Any]], None]], Awaitable[tuple[str, str]]]
+
+
+@pytest.fixture
+def tamper(redis: Redis) -> Tamper:
+    """Edit one stored event in place, as an attacker with write access to Redis would.
+
+    Returns (entry id, event id) of the edited entry; every other entry keeps its id and body.
+    """
+
+    async def edit(
+        key: str, index: int, change: Callable[[dict[str, Any]], None]
+    ) -> tuple[str, str]:
+        entries = await stream_bodies(redis, key)
+        target_id, body = entries[index]
+        change(body)
+        await redis.delete(key)
+        for entry_id, original in entries:
+            value = body if entry_id == target_id else original
+            await redis.xadd(key, {"__data__": orjson.dumps(value)}, id=entry_id)
+        return target_id, str(body["event_id"])
+
+    return edit

@@ -92,76 +92,56 @@ async def create_post(
     return await _record(request, x_tenant, body, 201)
 
 
-def _for_post(kind: type[est.PostCommand], body: Message, post_id: str) -> est.PostCommand:
-    return kind.model_validate({**body.model_dump(), "post_id": post_id})
+POST_CHANGES: tuple[tuple[str, type[Message], type[est.PostCommand], str], ...] = (
+    (
+        "redesignate",
+        est.RedesignatePostBody,
+        est.RedesignatePost,
+        "Change a post's title, grade or explicit budgeted cost.",
+    ),
+    ("fte", est.ChangePostFTEBody, est.ChangePostFTE, "Change a post's FTE."),
+    ("transfer", est.TransferPostBody, est.TransferPost, "Move a post to another org unit."),
+    (
+        "reporting-line",
+        est.ChangeReportingLineBody,
+        est.ChangeReportingLine,
+        "Point a post's line management at another post, or at the top.",
+    ),
+    (
+        "funding",
+        est.ChangePostFundingBody,
+        est.ChangePostFunding,
+        "Replace a post's funding split.",
+    ),
+    (
+        "delete",
+        est.DeletePostBody,
+        est.DeletePost,
+        "Remove a post from the establishment from a date.",
+    ),
+)
+"""Every change to an existing post: path suffix, body, command, and what it does."""
 
 
-@router.post("/posts/{post_id}/redesignate")
-async def redesignate(
-    request: Request,
-    post_id: str,
-    body: est.RedesignatePostBody,
-    x_tenant: TenantHeader = DEFAULT_TENANT,
-) -> JSONResponse:
-    """Change a post's title, grade or explicit budgeted cost."""
-    return await _record(request, x_tenant, _for_post(est.RedesignatePost, body, post_id), 200)
+def _add_post_change(
+    suffix: str, body_model: type[Message], command_model: type[est.PostCommand], doc: str
+) -> None:
+    """Register `POST /posts/{post_id}/<suffix>`: the body plus the path's post id."""
+
+    async def endpoint(
+        request: Request, post_id: str, body: Message, x_tenant: TenantHeader = DEFAULT_TENANT
+    ) -> JSONResponse:
+        command = command_model.model_validate({**body.model_dump(), "post_id": post_id})
+        return await _record(request, x_tenant, command, 200)
+
+    endpoint.__annotations__ = {**endpoint.__annotations__, "body": body_model}
+    endpoint.__doc__ = doc
+    endpoint.__name__ = f"post_{suffix.replace('-', '_')}"
+    router.add_api_route(f"/posts/{{post_id}}/{suffix}", endpoint, methods=["POST"])
 
 
-@router.post("/posts/{post_id}/fte")
-async def change_fte(
-    request: Request,
-    post_id: str,
-    body: est.ChangePostFTEBody,
-    x_tenant: TenantHeader = DEFAULT_TENANT,
-) -> JSONResponse:
-    """Change a post's FTE."""
-    return await _record(request, x_tenant, _for_post(est.ChangePostFTE, body, post_id), 200)
-
-
-@router.post("/posts/{post_id}/transfer")
-async def transfer(
-    request: Request,
-    post_id: str,
-    body: est.TransferPostBody,
-    x_tenant: TenantHeader = DEFAULT_TENANT,
-) -> JSONResponse:
-    """Move a post to another org unit."""
-    return await _record(request, x_tenant, _for_post(est.TransferPost, body, post_id), 200)
-
-
-@router.post("/posts/{post_id}/reporting-line")
-async def change_reporting_line(
-    request: Request,
-    post_id: str,
-    body: est.ChangeReportingLineBody,
-    x_tenant: TenantHeader = DEFAULT_TENANT,
-) -> JSONResponse:
-    """Point a post's line management at another post, or at the top."""
-    command = _for_post(est.ChangeReportingLine, body, post_id)
-    return await _record(request, x_tenant, command, 200)
-
-
-@router.post("/posts/{post_id}/funding")
-async def change_funding(
-    request: Request,
-    post_id: str,
-    body: est.ChangePostFundingBody,
-    x_tenant: TenantHeader = DEFAULT_TENANT,
-) -> JSONResponse:
-    """Replace a post's funding split."""
-    command = _for_post(est.ChangePostFunding, body, post_id)
-    return await _record(request, x_tenant, command, 200)
-
-
-@router.post("/posts/{post_id}/delete")
-async def delete_post(
-    request: Request,
-    post_id: str,
-    body: est.DeletePostBody,
-    x_tenant: TenantHeader = DEFAULT_TENANT,
-) -> JSONResponse:
-    """Remove a post from the establishment from a date."""
-    return await _record(request, x_tenant, _for_post(est.DeletePost, body, post_id), 200)
+for _suffix, _body, _command, _doc in POST_CHANGES:
+    _add_post_change(_suffix, _body, _command, _doc)
 
 
 @router.post("/events/{event_id}/retract")

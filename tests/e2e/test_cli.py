@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -13,7 +14,6 @@ from redis.asyncio import Redis
 
 from contracts.registry import command_from_message
 from contracts.streams import ESTABLISHMENT_EVENTS, StoreKeys
-from eventlog.audit import stream_bodies
 from eventlog.redis_server import free_port
 from scenarios.loader import bundled_scenarios, load_scenario
 from services.establishment.application import Submitted, TenantEstablishment
@@ -58,7 +58,7 @@ async def seed(redis: Redis, tenant: str) -> None:
 
 
 async def test_verify_and_replay_read_redis_directly(
-    redis: Redis, redis_url: str, tenant: str
+    redis: Redis, redis_url: str, tenant: str, tamper: Any
 ) -> None:
     await seed(redis, tenant)
     ok = estab("verify", "--redis-url", redis_url, "--tenant", tenant)
@@ -80,14 +80,12 @@ async def test_verify_and_replay_read_redis_directly(
     assert orjson.loads(replayed.stdout)["totals"] == {"posts": 11, "fte": "11.0000"}
 
     key = StoreKeys.for_stream(tenant, ESTABLISHMENT_EVENTS).stream
-    entries = await stream_bodies(redis, key)
-    target_id, body = entries[20]
-    body["payload"]["title"] = "Chief Officer Everything"
-    await redis.delete(key)
-    for entry_id, original in entries:
-        value = body if entry_id == target_id else original
-        await redis.xadd(key, {"__data__": orjson.dumps(value)}, id=entry_id)
+
+    def edit(body: dict[str, Any]) -> None:
+        body["payload"]["title"] = "Chief Officer Everything"
+
+    entry_id, event_id = await tamper(key, 20, edit)
     broken = estab("verify", "--redis-url", redis_url, "--tenant", tenant)
     assert broken.returncode == 1
-    assert target_id in broken.stderr
-    assert body["event_id"] in broken.stderr
+    assert entry_id in broken.stderr
+    assert event_id in broken.stderr

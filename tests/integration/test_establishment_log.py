@@ -7,7 +7,6 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import orjson
 import pytest
 from redis.asyncio import Redis
 
@@ -276,20 +275,17 @@ async def test_projection_equals_a_fresh_replay(redis: Redis, tenant: str) -> No
         assert posts_on(live, day) == posts_on(rebuilt, day)
 
 
-async def test_tampered_entry_is_named_by_verify(redis: Redis, tenant: str) -> None:
+async def test_tampered_entry_is_named_by_verify(redis: Redis, tenant: str, tamper: Any) -> None:
     await seeded(redis, tenant)
     key = StoreKeys.for_stream(tenant, ESTABLISHMENT_EVENTS).stream
-    entries = await stream_bodies(redis, key)
-    target_id, body = entries[1]
-    body["payload"]["fte"] = "0.5"
-    # Rewrite the stream as a tamperer would: same ids, one body edited.
-    await redis.delete(key)
-    for entry_id, original in entries:
-        value = body if entry_id == target_id else original
-        await redis.xadd(key, {"__data__": orjson.dumps(value)}, id=entry_id)
+
+    def edit(body: dict[str, Any]) -> None:
+        body["payload"]["fte"] = "0.5"
+
+    entry_id, event_id = await tamper(key, 1, edit)
     report = await verify_stream(redis, tenant, ESTABLISHMENT_EVENTS)
     assert not report.ok
     assert report.first_break is not None
-    assert report.first_break.entry_id == target_id
-    assert report.first_break.event_id == body["event_id"]
+    assert report.first_break.entry_id == entry_id
+    assert report.first_break.event_id == event_id
     assert "edited" in report.first_break.reason
