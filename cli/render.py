@@ -39,9 +39,15 @@ def diff_lines(changes: dict[str, Any]) -> list[str]:
         items = changes.get(part, [])
         if items:
             lines.append(f"{part.replace('_', ' ')}: {len(items)} posts")
-            lines += [
-                f"  - {item['before']['title']} ({item['before']['grade']}) -> "
-                f"{item['after']['title']} ({item['after']['grade']})"
-                for item in items
-            ]
+            lines += [f"  - {item['before']['title']}: {_changed_fields(item)}" for item in items]
     return lines
+
+
+def _changed_fields(item: dict[str, Any]) -> str:
+    """`field: before -> after` for every field that differs, version aside."""
+    before, after = item["before"], item["after"]
+    return "; ".join(
+        f"{key} {before[key]} -> {after[key]}"
+        for key in before
+        if key != "version" and before[key] != after[key]
+    )
