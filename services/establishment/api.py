@@ -16,13 +16,8 @@ from contracts import establishment as est
 from contracts.rejections import Reason
 from contracts.streams import DEFAULT_TENANT, InvalidTenantError, check_tenant
 from eventlog.clock import format_timestamp, parse_timestamp
-from services.establishment.application import (
-    Accepted,
-    Establishments,
-    Submitted,
-    TenantEstablishment,
-    with_post_id,
-)
+from eventlog.command_log import Accepted, Submitted
+from services.establishment.application import Establishments, TenantEstablishment, with_post_id
 from services.establishment.problems import ProblemError, problem
 from services.establishment.views import UnknownOrgUnitError, diff, find_post, org_units, structure
 

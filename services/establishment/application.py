@@ -1,105 +1,31 @@
-"""One tenant's establishment: its event store, the projection kept in step, the command path.
+"""One tenant's establishment: the shared command log with establishment's fold and rules.
 
-The command path (catch up, check idempotency, decide, append) is shared by HTTP and the stream.
-Writes for a tenant go one batch at a time under a lock; the append itself re-checks the chain
-head, versions and idempotency keys atomically in Redis, so a second process writing the same
-tenant can never interleave wrongly: on a conflict this process re-reads the log and decides again.
+Everything about recording (catch-up, idempotency, atomic append, `known_at` views) is the shared
+`eventlog.command_log`; this adds what is particular to posts: ids derived from command ids, the
+post's history, and the decision rules.
 """
 
 from __future__ import annotations
 
-import asyncio
-import gc
-import hashlib
-from collections import OrderedDict
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, uuid4, uuid5
 
-import orjson
-
 from contracts import establishment as est
-from contracts.rejections import Reason
-from contracts.streams import ESTABLISHMENT_EVENTS, StoreKeys
-from contracts.upcasting import current_version
-from eventlog.clock import Clock, parse_timestamp, system_clock
-from eventlog.hashchain import canonical_json
-from eventlog.store import (
-    ChainHead,
-    Draft,
-    DuplicateKeyError,
-    EventStore,
-    HeadMovedError,
-    Recorded,
-    StoredVersionConflictError,
-)
-from services.establishment.domain import DomainError, decide
+from contracts.streams import ESTABLISHMENT_EVENTS
+from eventlog.clock import Clock, system_clock
+from eventlog.command_log import CommandLog
+from services.establishment.domain import decide
 from services.establishment.projections import Projection
-from services.establishment.replay import replay
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from redis.asyncio import Redis
 
-    from services.establishment.timeline import LogEntry
-
-ATTEMPTS = 5
-"""Re-decisions after losing a race with another writer before giving up."""
-
-PAST_VIEWS = 8
-"""`known_at` views kept; a past view never changes, so caching one is always safe."""
+    from contracts.decisions import EventDraft
 
 POST_IDS = uuid5(NAMESPACE_URL, "urn:estab:post-id")
 """Namespace for post ids derived from a command id, so a retried create names the same post."""
-
-
-@dataclass(frozen=True, slots=True)
-class Submitted:
-    """A validated command with the key that makes it idempotent (command_id or stream entry)."""
-
-    command: est.EstablishmentCommand
-    idempotency_key: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Accepted:
-    """A command recorded (or recorded earlier, when `repeated`): its first event."""
-
-    event: dict[str, Any]
-    entry_id: str
-    repeated: bool = False
-
-    def result(self) -> dict[str, Any]:
-        """What a caller is told: API.md's `{post_id?, event_id, version, recorded_at}`."""
-        answer: dict[str, Any] = {
-            "event_id": self.event["event_id"],
-            "version": self.event["aggregate_version"],
-            "recorded_at": self.event["recorded_at"],
-        }
-        if self.event["aggregate_type"] == "post":
-            answer = {"post_id": self.event["aggregate_id"], **answer}
-        elif self.event["type"] == "OrgUnitCreated":
-            answer = {"org_unit_id": self.event["aggregate_id"], **answer}
-        return answer
-
-
-@dataclass(frozen=True, slots=True)
-class Refused:
-    """A command refused: why, in words, and field errors if any."""
-
-    reason: Reason
-    detail: str
-    errors: list[dict[str, Any]] = field(default_factory=list)
-
-
-Outcome = Accepted | Refused
-
-
-def fingerprint(command: est.EstablishmentCommand) -> str:
-    """What a command asks for, ignoring who sent it, so a reused command_id is detected."""
-    content = command.model_dump(mode="json", exclude={"command_id", "actor", "correlation_id"})
-    return hashlib.sha256(canonical_json(content)).hexdigest()
 
 
 def with_post_id(command: est.EstablishmentCommand) -> est.EstablishmentCommand:
@@ -110,71 +36,21 @@ def with_post_id(command: est.EstablishmentCommand) -> est.EstablishmentCommand:
     return command.model_copy(update={"post_id": post_id})
 
 
-class TenantEstablishment:
+class TenantEstablishment(CommandLog[est.EstablishmentCommand, Projection]):
     """The establishment of one tenant, as recorded in its event stream."""
 
     def __init__(self, redis: Redis, tenant: str, clock: Clock = system_clock) -> None:
-        self.tenant = tenant
-        self.store = EventStore(redis, StoreKeys.for_stream(tenant, ESTABLISHMENT_EVENTS))
-        self.clock = clock
-        self.projection = Projection()
-        self.head = ChainHead.empty()
-        self._lock = asyncio.Lock()
-        self._past: OrderedDict[str, Projection] = OrderedDict()
+        super().__init__(redis, tenant, ESTABLISHMENT_EVENTS, clock)
 
-    async def _catch_up(self) -> None:
-        """Fold whatever was appended since the projection was last brought up to date.
+    def new_projection(self) -> Projection:
+        """An empty establishment."""
+        return Projection()
 
-        A long catch-up (a cold start) pauses the cyclic GC: the folded state is millions of
-        small long-lived objects that the collector would otherwise rescan over and over.
-        """
-        last: dict[str, Any] | None = None
-        last_id = ""
-        pages = 0
-        try:
-            async for page in self.store.pages(after=self.projection.entry_id):
-                pages += 1
-                if pages == 2:  # noqa: PLR2004 - more than one page: a bulk load
-                    gc.disable()
-                for entry_id, raw in page:
-                    last = orjson.loads(raw)
-                    self.projection.apply(last, entry_id)
-                    last_id = entry_id
-        finally:
-            if pages >= 2:  # noqa: PLR2004 - the same threshold as above
-                gc.enable()
-                gc.freeze()
-        if last is not None:
-            self.head = ChainHead(
-                sequence=last["sequence"],
-                hash=last["hash"],
-                entry_id=last_id,
-                recorded_at=parse_timestamp(last["recorded_at"]),
-            )
-
-    async def current(self) -> Projection:
-        """The projection with everything recorded so far."""
-        async with self._lock:
-            await self._catch_up()
-            return self.projection
-
-    async def known_at(self, moment: str | None) -> Projection:
-        """The projection of the events recorded at or before `moment` (a fixed-width stamp).
-
-        Recorded time never runs backwards along the stream, so this is a prefix of the log.
-        """
-        latest = await self.current()
-        if moment is None or moment >= latest.recorded_at:
-            return latest
-        cached = self._past.get(moment)
-        if cached is not None:
-            self._past.move_to_end(moment)
-            return cached
-        view = await replay(self.store, moment)
-        self._past[moment] = view
-        while len(self._past) > PAST_VIEWS:
-            self._past.popitem(last=False)
-        return view
+    def decide(
+        self, command: est.EstablishmentCommand, projection: Projection
+    ) -> Sequence[EventDraft]:
+        """Establishment's rules."""
+        return decide(command, projection)
 
     async def history(self, post_id: str) -> list[dict[str, Any]] | None:
         """The post's events in recorded order, as stored (None if it has none)."""
@@ -184,129 +60,6 @@ class TenantEstablishment:
             return None
         recorded = await self.store.entries([entry.entry_id for entry in timeline.log])
         return [item.body for item in recorded]
-
-    async def execute(self, submitted: Sequence[Submitted]) -> list[Outcome]:
-        """Decide and record a batch of commands in one atomic append.
-
-        Each command sees the effects of those before it in the batch. A command whose key was
-        used before gets the original result (or a refusal if its content differs).
-        """
-        async with self._lock:
-            for _ in range(ATTEMPTS):
-                await self._catch_up()
-                try:
-                    return await self._attempt(submitted)
-                except (HeadMovedError, StoredVersionConflictError, DuplicateKeyError):
-                    self._forget()
-                except BaseException:
-                    self._forget()
-                    raise
-            message = "the log kept moving under concurrent writers; try again"
-            return [Refused(Reason.VERSION_CONFLICT, message) for _ in submitted]
-
-    def _forget(self) -> None:
-        """Drop the projection (it may hold provisional events); the next call refolds the log."""
-        self.projection = Projection()
-        self.head = ChainHead.empty()
-
-    async def _attempt(self, submitted: Sequence[Submitted]) -> list[Outcome]:
-        keys = [item.idempotency_key for item in submitted if item.idempotency_key]
-        prior = dict(zip(keys, await self.store.idempotency_records(keys), strict=True))
-        outcomes: list[Outcome | int] = []
-        drafts: list[Draft] = []
-        entries: list[LogEntry] = []
-        first_draft_of: dict[str, int] = {}
-        now = self.clock()
-        for item in submitted:
-            print_ = fingerprint(item.command)
-            key = item.idempotency_key
-            if key is not None and (key in first_draft_of or prior.get(key)):
-                outcomes.append(await self._repeat(key, print_, prior, first_draft_of, drafts))
-                continue
-            try:
-                decided = decide(item.command, self.projection)
-            except DomainError as error:
-                outcomes.append(Refused(error.reason, error.detail))
-                continue
-            if key is not None:
-                first_draft_of[key] = len(drafts)
-            outcomes.append(len(drafts))
-            for index, event in enumerate(decided):
-                body = {
-                    "event_id": str(uuid4()),
-                    "type": event.type,
-                    "schema_version": current_version(event.type),
-                    "tenant": self.tenant,
-                    "aggregate_type": event.aggregate_type,
-                    "aggregate_id": event.aggregate_id,
-                    "aggregate_version": event.expected_version + 1,
-                    "effective_date": event.effective_date,
-                    "actor": item.command.actor or "unknown",
-                    "correlation_id": item.command.correlation_id,
-                    "causation_id": item.command.command_id or key,
-                    "payload": event.payload,
-                }
-                drafts.append(
-                    Draft(
-                        body=body,
-                        aggregate_key=f"{event.aggregate_type}:{event.aggregate_id}",
-                        expected_version=event.expected_version,
-                        idempotency_key=key if index == 0 else None,
-                        fingerprint=print_,
-                    )
-                )
-                provisional = {**body, "sequence": self.head.sequence + len(drafts)}
-                entries.append(self.projection.apply(provisional))
-        recorded = await self.store.append(drafts, self.head, now) if drafts else []
-        self._settle(recorded, entries)
-        return [
-            Accepted(recorded[item].body, recorded[item].entry_id)
-            if isinstance(item, int)
-            else item
-            for item in outcomes
-        ]
-
-    async def _repeat(
-        self,
-        key: str,
-        print_: str,
-        prior: dict[str, tuple[str, str] | None],
-        first_draft_of: dict[str, int],
-        drafts: list[Draft],
-    ) -> Outcome | int:
-        """The answer to a command whose idempotency key was seen already."""
-        if key in first_draft_of:
-            earlier = drafts[first_draft_of[key]].fingerprint
-            return first_draft_of[key] if earlier == print_ else _reused(key)
-        stored = prior[key]
-        assert stored is not None
-        stored_print, entry_id = stored
-        if stored_print != print_:
-            return _reused(key)
-        found = await self.store.entries([entry_id])
-        return Accepted(found[0].body, found[0].entry_id, repeated=True)
-
-    def _settle(self, recorded: list[Recorded], entries: list[LogEntry]) -> None:
-        """Give the provisionally folded events their stream ids and move the head."""
-        for entry, item in zip(entries, recorded, strict=True):
-            entry.entry_id = item.entry_id
-        if recorded:
-            last = recorded[-1]
-            self.projection.entry_id = last.entry_id
-            self.projection.recorded_at = last.body["recorded_at"]
-            self.head = ChainHead(
-                sequence=last.body["sequence"],
-                hash=last.body["hash"],
-                entry_id=last.entry_id,
-                recorded_at=parse_timestamp(last.body["recorded_at"]),
-            )
-
-
-def _reused(key: str) -> Refused:
-    return Refused(
-        Reason.COMMAND_REUSED,
-        f"{key!r} was already used for a different command; use a new command_id",
-    )
 
 
 class Establishments:

@@ -9,11 +9,11 @@ report to it. Decisions always use everything recorded so far (`known_at` = now)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from contracts import establishment as est
+from contracts.decisions import DomainError, EventDraft
 from contracts.rejections import Reason
 from services.establishment.projections import ORG_UNIT, POST, Projection
 
@@ -24,27 +24,6 @@ if TYPE_CHECKING:
     from services.establishment.timeline import State, Timeline
 
 NEVER = "9999-12-31"
-
-
-class DomainError(Exception):
-    """A command refused by a rule; `reason` picks the HTTP status and rejection code."""
-
-    def __init__(self, reason: Reason, detail: str) -> None:
-        super().__init__(detail)
-        self.reason = reason
-        self.detail = detail
-
-
-@dataclass(frozen=True, slots=True)
-class EventDraft:
-    """An event decided on: what the shell wraps in an envelope and appends."""
-
-    type: str
-    aggregate_type: str
-    aggregate_id: str
-    effective_date: str
-    payload: dict[str, Any]
-    expected_version: int
 
 
 def _payload(model: Message) -> dict[str, Any]:

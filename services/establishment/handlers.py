@@ -21,19 +21,15 @@ from contracts.registry import UnknownTypeError, command_from_message
 from contracts.rejections import STATUS, Reason, field_errors, problem_type
 from contracts.streams import ESTABLISHMENT_COMMANDS, ESTABLISHMENT_REJECTIONS, stream_key
 from eventlog.clock import format_timestamp
+from eventlog.command_log import Accepted, Refused, Submitted
 from eventlog.store import DATA_FIELD
 from eventlog.tracking import ProcessedIds
-from services.establishment.application import (
-    Accepted,
-    Refused,
-    Submitted,
-    TenantEstablishment,
-    with_post_id,
-)
+from services.establishment.application import TenantEstablishment, with_post_id
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
+    from contracts import establishment as est
     from eventlog.subscribers import Delivery
 
 GROUP = "establishment"
@@ -48,7 +44,7 @@ class Parsed:
 
     delivery: Delivery
     message: Any
-    outcome: Submitted | Refused
+    outcome: Submitted[est.EstablishmentCommand] | Refused
 
 
 def parse(delivery: Delivery, stream: str) -> Parsed:

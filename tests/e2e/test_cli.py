@@ -14,9 +14,10 @@ from redis.asyncio import Redis
 
 from contracts.registry import command_from_message
 from contracts.streams import ESTABLISHMENT_EVENTS, StoreKeys
+from eventlog.command_log import Submitted
 from eventlog.redis_server import free_port
 from scenarios.loader import bundled_scenarios, load_scenario
-from services.establishment.application import Submitted, TenantEstablishment
+from services.establishment.application import TenantEstablishment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis]
 

@@ -16,14 +16,8 @@ from contracts.rejections import Reason
 from contracts.streams import ESTABLISHMENT_EVENTS, StoreKeys
 from eventlog.audit import stream_bodies, verify_stream
 from eventlog.clock import format_timestamp
-from services.establishment.application import (
-    Accepted,
-    Outcome,
-    Refused,
-    Submitted,
-    TenantEstablishment,
-    with_post_id,
-)
+from eventlog.command_log import Accepted, Outcome, Refused, Submitted
+from services.establishment.application import TenantEstablishment, with_post_id
 from services.establishment.replay import replay
 from services.establishment.views import find_post, posts_on
 

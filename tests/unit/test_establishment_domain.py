@@ -9,9 +9,10 @@ from uuid import uuid4
 import pytest
 
 from contracts import establishment as est
+from contracts.decisions import DomainError
 from contracts.registry import command_from_message
 from contracts.rejections import Reason
-from services.establishment.domain import DomainError, decide
+from services.establishment.domain import decide
 from services.establishment.projections import Projection
 from services.establishment.views import diff, find_post, structure
 
