@@ -1,7 +1,8 @@
 """`estab up --demo`: load the seed scenarios and show what they say, with the URLs to explore.
 
-The summary is the 2018 Children and Families redesign (seed 000) told by the running service:
-the structure the day before and the day it took effect, and the diff between them.
+The summary is the 2018 Children and Families redesign (seed 000) told by the running services:
+the structure the day before and the day it took effect, the diff between them, and what grading
+says the Table 1 grades cost on the default catalogue.
 """
 
 from __future__ import annotations
@@ -15,21 +16,18 @@ from cli.render import diff_lines
 from scenarios.loader import bundled_scenarios
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from rich.console import Console
 
 TENANT = "leeds"
 UNIT = "children-and-families"
 BEFORE, AFTER = "2018-03-31", "2018-04-01"
+TABLE_1_GRADES = ("Dir 80%", "Dir 70%", "Dir 65%", "Dir 60%", "Dir 52.5%", "Dir 45%", "PO6")
 
 
-def run_demo(console: Console, url: str) -> None:
-    """Load every bundled scenario, then print the redesign's before/after and the URLs."""
-    for path in bundled_scenarios():
-        report = load_file(console, path, url)
-        for step, problem in report.failures:
-            console.print(f"[red]{step}[/red]: {problem.get('detail')}")
-    headers = {"X-Tenant": TENANT}
-    with httpx.Client(base_url=url, headers=headers, timeout=30) as client:
+def _establishment(console: Console, url: str) -> None:
+    with httpx.Client(base_url=url, headers={"X-Tenant": TENANT}, timeout=30) as client:
         totals = {
             day: client.get("/structure", params={"as_of": day, "org_unit_id": UNIT}).json()[
                 "totals"
@@ -44,13 +42,43 @@ def run_demo(console: Console, url: str) -> None:
         console.print(f"as of {day}: {total['posts']} posts, {total['fte']} FTE")
     for line in diff_lines(changes):
         console.print(line)
+
+
+def _grading(console: Console, url: str) -> None:
+    console.rule(f"Grade costs on {AFTER}, default NJC catalogue (grading)")
+    with httpx.Client(base_url=url, headers={"X-Tenant": TENANT}, timeout=30) as client:
+        for grade in TABLE_1_GRADES:
+            cost = client.get(f"/grades/{grade}/cost", params={"on": AFTER}).json()
+            point = f" at point {cost['scp']}" if cost.get("scp") else ""
+            console.print(
+                f"{grade:<10} salary {cost['salary']:>10}{point}: annual cost "
+                f"{cost['annual_cost']:>10} (NI {cost['employer_ni']}, "
+                f"pension {cost['pension']}, levy {cost['levy']})"
+            )
+
+
+def run_demo(console: Console, urls: Mapping[str, str]) -> None:
+    """Load every bundled scenario, then print the redesign's before/after and the URLs."""
+    for path in bundled_scenarios():
+        report = load_file(console, path, urls)
+        for step, problem in report.failures:
+            console.print(f"[red]{step}[/red]: {problem.get('detail')}")
+    url, grading = urls["establishment"], urls["grading"]
+    _establishment(console, url)
+    _grading(console, grading)
     console.rule("Explore")
-    console.print(f"API docs:   {url}/docs")
+    console.print(f"API docs:   {url}/docs  {grading}/docs")
     console.print(
         f"Structure:  curl -H 'X-Tenant: {TENANT}' "
         f"'{url}/structure?as_of={AFTER}&org_unit_id={UNIT}'"
     )
     console.print(f"Diff:       curl -H 'X-Tenant: {TENANT}' '{url}/diff?from={BEFORE}&to={AFTER}'")
+    console.print(
+        f"Grade cost: curl -H 'X-Tenant: {TENANT}' '{grading}/grades/PO6/cost?on={AFTER}&fte=30/37'"
+    )
+    console.print(
+        f"Evaluate:   curl -H 'X-Tenant: {TENANT}' '{grading}/evaluations/pending?as_of={AFTER}'"
+    )
     console.print(
         f"CLI:        estab structure --tenant {TENANT} --as-of {BEFORE} --org-unit {UNIT}"
     )

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from rich.progress import track
 
-from scenarios.loader import http_request, load_scenario
+from scenarios.loader import http_request, load_scenario, service_of
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
 
     from rich.console import Console
@@ -30,14 +31,17 @@ class LoadReport:
     failures: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
-def load_file(console: Console, path: Path, url: str, tenant: str | None = None) -> LoadReport:
-    """Send every step of the scenario at `path` to the service at `url`."""
+def load_file(
+    console: Console, path: Path, urls: Mapping[str, str], tenant: str | None = None
+) -> LoadReport:
+    """Send every step of the scenario at `path` to the service that records it (`urls`)."""
     scenario = load_scenario(path)
     report = LoadReport(scenario.name, tenant or scenario.tenant)
-    with httpx.Client(base_url=url, headers={"X-Tenant": report.tenant}, timeout=30) as client:
+    with httpx.Client(headers={"X-Tenant": report.tenant}, timeout=30) as client:
         for step in track(scenario.steps, description=f"Loading {scenario.name}", console=console):
             method, route, body = http_request(step.command)
-            reply = client.request(method, route, json=body)
+            url = urls[service_of(step.command)]
+            reply = client.request(method, f"{url}{route}", json=body)
             if reply.is_success:
                 report.recorded += 1
             else:

@@ -33,6 +33,8 @@ DEFAULT_URL = "http://127.0.0.1:8101"
 DataDir = Annotated[Path, typer.Option(help="where the embedded Redis keeps its data and logs")]
 RedisUrl = Annotated[str | None, typer.Option(help="an existing Redis (default: embedded)")]
 ServiceUrl = Annotated[str, typer.Option("--url", help="the establishment service")]
+GRADING_URL = "http://127.0.0.1:8102"
+GradingUrl = Annotated[str, typer.Option("--grading-url", help="the grading service")]
 Tenant = Annotated[str, typer.Option(help="the organisation (X-Tenant)")]
 AsOf = Annotated[str | None, typer.Option("--as-of", help="effective date (default today)")]
 KnownAt = Annotated[
@@ -74,7 +76,7 @@ def up(
             base = spec.url(stack.host)
             console.print(f"[green]{spec.name}[/green] {base}  (API docs {base}/docs)")
         if demo:
-            run_demo(console, stack.services()[0].url(stack.host))
+            run_demo(console, {spec.name: spec.url(stack.host) for spec in stack.services()})
         if not once:
             console.print("Running. Press Ctrl-C to stop.")
             wait_for_signal()
@@ -90,10 +92,12 @@ def up(
 def load(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="a scenario YAML")],
     url: ServiceUrl = DEFAULT_URL,
+    grading_url: GradingUrl = GRADING_URL,
     tenant: Annotated[str | None, typer.Option(help="override the scenario's tenant")] = None,
 ) -> None:
-    """Load a scenario file through the HTTP API (reloading it changes nothing)."""
-    report = load_file(console, file, url, tenant)
+    """Load a scenario file through the HTTP APIs (reloading it changes nothing)."""
+    urls = {"establishment": url, "grading": grading_url}
+    report = load_file(console, file, urls, tenant)
     for step, problem in report.failures:
         errors.print(f"[red]{step}[/red]: {problem.get('title')}: {problem.get('detail')}")
     if report.failures:

@@ -39,7 +39,10 @@ class ServiceSpec:
         return f"http://{host}:{self.port}"
 
 
-SERVICES = (ServiceSpec("establishment", "services.establishment", 8101),)
+SERVICES = (
+    ServiceSpec("establishment", "services.establishment", 8101),
+    ServiceSpec("grading", "services.grading", 8102),
+)
 """Every service built so far, in start order."""
 
 

@@ -196,6 +196,17 @@ class RetractEvent(RetractEventBody):
     event_id: Identifier
 
 
+class ApplyJobEvaluation(CommandFields):
+    """Grading's evaluation of a post: confirm its grade, or change it, from a date."""
+
+    type: Literal["ApplyJobEvaluation"] = "ApplyJobEvaluation"
+    post_id: Identifier
+    grade: GradeCode
+    total_points: int = Field(ge=0)
+    evaluation_event_id: Identifier
+    effective_date: date
+
+
 EstablishmentCommand = (
     CreateOrgUnit
     | CreatePost
@@ -206,6 +217,7 @@ EstablishmentCommand = (
     | ChangePostFunding
     | DeletePost
     | RetractEvent
+    | ApplyJobEvaluation
 )
 
 PostCommand = (
@@ -297,6 +309,15 @@ class EventRetracted(Message):
     retracted_event_id: Identifier
     retracted_type: str
     reason: str
+
+
+class PostGradeConfirmed(Message):
+    """Job evaluation confirmed the post's grade (after re-grading it, if it differed)."""
+
+    post_id: Identifier
+    grade: GradeCode
+    total_points: int = Field(ge=0)
+    evaluation_event_id: Identifier
 
 
 COMMAND_FOR_EVENT: dict[str, str] = {

@@ -44,3 +44,10 @@ def normalise_grade(text: str) -> str:
 
 GradeCode = Annotated[str, AfterValidator(normalise_grade)]
 """A grade as written in the seeds: `PO6`, `SO1`, `C3`, or `Dir 65%` (65% of the Director)."""
+
+
+def director_percent(grade: str) -> Decimal | None:
+    """The percentage of a normalised 'Dir X%' grade, or None for any other grade."""
+    if not grade.startswith("Dir "):
+        return None
+    return Decimal(grade.removeprefix("Dir ").removesuffix("%"))

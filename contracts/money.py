@@ -157,3 +157,22 @@ Share = Annotated[
     WithJsonSchema({**_DECIMAL_SCHEMA, "description": "a fraction in (0, 1]"}),
 ]
 """A share of a post's cost in (0, 1]."""
+
+
+def parse_rate(value: object) -> Decimal:
+    """A rate such as 0.138 (13.8%): in [0, 1], with at most 6 places."""
+    rate = to_decimal(value, "rate")
+    if not Decimal(0) <= rate <= 1:
+        raise ValueError(f"a rate is a fraction from 0 to 1 (0.138 for 13.8%), got {rate}")
+    if decimal_places(rate) > 6:  # noqa: PLR2004 - 13.8125% is 0.138125
+        raise ValueError("a rate has at most 6 decimal places")
+    return rate
+
+
+Rate = Annotated[
+    Decimal,
+    BeforeValidator(parse_rate),
+    PlainSerializer(_plain, return_type=str),
+    WithJsonSchema({**_DECIMAL_SCHEMA, "description": "a fraction in [0, 1], e.g. '0.138'"}),
+]
+"""An on-cost rate as a fraction of pay."""

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from contracts import establishment as est
+from contracts import grading as gr
 from contracts.envelope import Envelope
 from contracts.upcasting import current_version, upcast
 
@@ -23,6 +24,7 @@ COMMAND_TYPES: dict[str, type[BaseModel]] = {
     "ChangePostFunding": est.ChangePostFunding,
     "DeletePost": est.DeletePost,
     "RetractEvent": est.RetractEvent,
+    "ApplyJobEvaluation": est.ApplyJobEvaluation,
 }
 """Every command type, by name."""
 
@@ -36,12 +38,45 @@ EVENT_TYPES: dict[str, type[BaseModel]] = {
     "PostFundingChanged": est.PostFundingChanged,
     "PostDeleted": est.PostDeleted,
     "EventRetracted": est.EventRetracted,
+    "PostGradeConfirmed": est.PostGradeConfirmed,
 }
 """Every event payload type, by name."""
+
+GRADING_COMMAND_TYPES: dict[str, type[BaseModel]] = {
+    "PublishPaySpine": gr.PublishPaySpine,
+    "DefineGrade": gr.DefineGrade,
+    "SetDirectorSalary": gr.SetDirectorSalary,
+    "SetOnCostRates": gr.SetOnCostRates,
+    "DefineEvaluationScheme": gr.DefineEvaluationScheme,
+    "EvaluateJob": gr.EvaluateJob,
+}
+"""Grading's public commands, by name (its internal ones come only from establishment events)."""
+
+EVENT_TYPES.update(
+    {
+        "PayScalePublished": gr.PayScalePublished,
+        "GradeDefined": gr.GradeDefined,
+        "DirectorSalarySet": gr.DirectorSalarySet,
+        "OnCostRatesSet": gr.OnCostRatesSet,
+        "EvaluationSchemeDefined": gr.EvaluationSchemeDefined,
+        "EvaluationRequested": gr.EvaluationRequested,
+        "JobEvaluated": gr.JobEvaluated,
+        "PostClosed": gr.PostClosed,
+    }
+)
+
+SERVICE_OF_COMMAND: dict[str, str] = {
+    **dict.fromkeys(COMMAND_TYPES, "establishment"),
+    **dict.fromkeys(est.COMMAND_FOR_EVENT, "establishment"),
+    **dict.fromkeys(GRADING_COMMAND_TYPES, "grading"),
+}
+"""Which service records each command type (a scenario may mix them)."""
 
 _ESTABLISHMENT_COMMAND: TypeAdapter[est.EstablishmentCommand] = TypeAdapter(
     est.EstablishmentCommand
 )
+
+_GRADING_COMMAND: TypeAdapter[gr.GradingCommand] = TypeAdapter(gr.GradingCommand)
 
 
 class UnknownTypeError(ValueError):
@@ -73,6 +108,31 @@ def command_from_message(raw: dict[str, Any]) -> est.EstablishmentCommand:
     return _ESTABLISHMENT_COMMAND.validate_python(model.model_validate(raw))
 
 
+def grading_command_from_message(raw: dict[str, Any]) -> gr.GradingCommand:
+    """Validate a raw message as one of grading's public commands.
+
+    Raises:
+        UnknownTypeError: `type` is not a grading command.
+        pydantic.ValidationError: the fields do not make a valid command.
+    """
+    model = GRADING_COMMAND_TYPES.get(str(raw.get("type")))
+    if model is None:
+        raise UnknownTypeError(raw.get("type"))
+    return _GRADING_COMMAND.validate_python(model.model_validate(raw))
+
+
+def any_command_from_message(raw: dict[str, Any]) -> BaseModel:
+    """Validate a raw message as a command of whichever service records its type.
+
+    Raises:
+        UnknownTypeError: no service records that type.
+        pydantic.ValidationError: the fields do not make a valid command.
+    """
+    if SERVICE_OF_COMMAND.get(str(raw.get("type"))) == "grading":
+        return grading_command_from_message(raw)
+    return command_from_message(raw)
+
+
 def parse_event(raw: dict[str, Any]) -> Envelope[BaseModel]:
     """Validate a stored event body (as JSON-decoded) into a typed envelope, upcasting it first.
 
@@ -96,8 +156,12 @@ def parse_event(raw: dict[str, Any]) -> Envelope[BaseModel]:
 __all__ = [
     "COMMAND_TYPES",
     "EVENT_TYPES",
+    "GRADING_COMMAND_TYPES",
+    "SERVICE_OF_COMMAND",
     "UnknownTypeError",
     "ValidationError",
+    "any_command_from_message",
     "command_from_message",
+    "grading_command_from_message",
     "parse_event",
 ]

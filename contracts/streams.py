@@ -16,10 +16,11 @@ ESTABLISHMENT_COMMANDS = "establishment.commands"
 ESTABLISHMENT_EVENTS = "establishment.events"
 ESTABLISHMENT_REJECTIONS = "establishment.rejections"
 GRADING_EVENTS = "grading.events"
+GRADING_REJECTIONS = "grading.rejections"
 RECRUITMENT_EVENTS = "recruitment.events"
 FINANCE_COST_UPDATES = "finance.cost-updates"
 
-EVENT_STREAMS = (ESTABLISHMENT_EVENTS,)
+EVENT_STREAMS = (ESTABLISHMENT_EVENTS, GRADING_EVENTS)
 """Hash-chained event stores that `verify` and `replay` walk, in dependency order."""
 
 

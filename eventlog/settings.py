@@ -10,6 +10,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from contracts.streams import DEFAULT_TENANT, check_tenant
 
+DEFAULT_PORTS = {"establishment": 8101, "grading": 8102, "recruitment": 8103, "finance": 8104}
+"""Each service's default HTTP port (API.md)."""
+
 
 def _consumer_name() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"
@@ -30,7 +33,7 @@ class Settings(BaseSettings):
         description="comma-separated tenants whose command streams this process consumes",
     )
     host: str = "127.0.0.1"
-    port: int = 8101
+    port: int | None = Field(default=None, description="default: the service's own (API.md)")
     consumer: str = Field(default_factory=_consumer_name)
     log_json: bool | None = None
     batch_size: int = Field(default=500, ge=1, le=10_000)
@@ -49,3 +52,8 @@ class Settings(BaseSettings):
     def tenant_list(self) -> list[str]:
         """The tenants, in the order given."""
         return [tenant.strip() for tenant in self.tenants.split(",") if tenant.strip()]
+
+    @property
+    def listen_port(self) -> int:
+        """The port to serve on: the one configured, else the service's default."""
+        return self.port if self.port is not None else DEFAULT_PORTS.get(self.service, 8100)

@@ -33,11 +33,14 @@ from faststream.redis.annotations import RedisStreamMessage  # noqa: TC002 - Fas
 from faststream.redis.parser.binary import BinaryMessageFormatV1
 from redis.exceptions import ResponseError
 
+from contracts.streams import dead_letter_key, stream_key
 from eventlog.clock import format_timestamp, system_clock
 
 if TYPE_CHECKING:
     from faststream.redis import RedisBroker
     from redis.asyncio import Redis
+
+    from eventlog.settings import Settings
 
 DATA_FIELD = b"__data__"
 
@@ -216,3 +219,35 @@ def subscribe(
     reader(shared.read)
     reclaimer(shared.reclaim)
     return Subscription(stream, group, [reader, reclaimer])
+
+
+async def consume(
+    broker: RedisBroker,
+    redis: Redis,
+    settings: Settings,
+    *,
+    tenant: str,
+    stream_name: str,
+    group: str,
+    handle: Handle,
+) -> Subscription:
+    """Create `group` at `0` on the tenant's `stream_name` and subscribe `handle` to it.
+
+    The service's settings give the consumer name, batch size, polling and reclaim timings; the
+    dead letters go to the stream's dead-letter key for `group`.
+    """
+    stream = stream_key(tenant, stream_name)
+    await ensure_group(redis, stream, group)
+    return subscribe(
+        broker,
+        redis,
+        stream=stream,
+        group=group,
+        consumer=settings.consumer,
+        handle=handle,
+        dead_letters=dead_letter_key(tenant, stream_name, group),
+        batch_size=settings.batch_size,
+        poll_ms=settings.poll_ms,
+        reclaim_idle_ms=settings.reclaim_idle_ms,
+        max_deliveries=settings.max_deliveries,
+    )

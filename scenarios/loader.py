@@ -15,7 +15,8 @@ from uuid import NAMESPACE_URL, uuid5
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from contracts.registry import UnknownTypeError, command_from_message
+from contracts.registry import SERVICE_OF_COMMAND, UnknownTypeError, any_command_from_message
+from scenarios.tables import TableError, expand
 
 STEP_IDS = uuid5(NAMESPACE_URL, "urn:estab:scenario-step")
 
@@ -29,6 +30,12 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "ChangePostFunding": ("/posts/{post_id}/funding", "post_id"),
     "DeletePost": ("/posts/{post_id}/delete", "post_id"),
     "RetractEvent": ("/events/{event_id}/retract", "event_id"),
+    "PublishPaySpine": ("/pay-spines", None),
+    "DefineGrade": ("/grades", None),
+    "SetDirectorSalary": ("/director-salary", None),
+    "SetOnCostRates": ("/on-cost-rates", None),
+    "DefineEvaluationScheme": ("/evaluation-schemes", None),
+    "EvaluateJob": ("/evaluations", None),
 }
 """Command type -> (HTTP path, the field that moves from the body into the path)."""
 
@@ -77,16 +84,23 @@ def load_scenario(path: Path) -> Scenario:
     seen: set[str] = set()
     for number, raw in enumerate(document["steps"], start=1):
         fields = dict(raw)
-        step = str(fields.pop("step", f"step-{number}"))
-        if step in seen:
-            raise ScenarioError(f"{path}: step {step!r} appears twice")
-        seen.add(step)
-        message = {**fields, "command_id": command_id(name, step)}
+        named = str(fields.pop("step", f"step-{number}"))
         try:
-            command_from_message(message)
-        except (UnknownTypeError, ValidationError) as error:
-            raise ScenarioError(f"{path}: step {step!r} is not a valid command: {error}") from None
-        steps.append(Step(step=step, command=message))
+            expanded = expand(named, fields, path.parent)
+        except TableError as error:
+            raise ScenarioError(f"{path}: step {named!r}: {error}") from None
+        for step, values in expanded:
+            if step in seen:
+                raise ScenarioError(f"{path}: step {step!r} appears twice")
+            seen.add(step)
+            message = {**values, "command_id": command_id(name, step)}
+            try:
+                any_command_from_message(message)
+            except (UnknownTypeError, ValidationError) as error:
+                raise ScenarioError(
+                    f"{path}: step {step!r} is not a valid command: {error}"
+                ) from None
+            steps.append(Step(step=step, command=message))
     return Scenario(
         name=name,
         tenant=str(document.get("tenant", "default")),
@@ -94,6 +108,11 @@ def load_scenario(path: Path) -> Scenario:
         description=str(document.get("description", "")).strip(),
         steps=steps,
     )
+
+
+def service_of(command: dict[str, Any]) -> str:
+    """The service that records `command` (`establishment`, `grading`, ...)."""
+    return SERVICE_OF_COMMAND[command["type"]]
 
 
 def http_request(command: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
@@ -111,3 +130,15 @@ def bundled_scenarios() -> list[Path]:
     return sorted(
         Path(str(item)) for item in folder.iterdir() if str(item).endswith((".yaml", ".yml"))
     )
+
+
+def bundled_scenario(stem: str) -> Path:
+    """One bundled scenario file by its name without `.yaml`.
+
+    Raises:
+        ScenarioError: no bundled scenario has that name.
+    """
+    for path in bundled_scenarios():
+        if path.stem == stem:
+            return path
+    raise ScenarioError(f"no bundled scenario {stem!r}")

@@ -6,19 +6,20 @@ stream's, and an outcome or a view becomes JSON. The tenant is the `X-Tenant` he
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date  # noqa: TC003 - FastAPI reads route annotations at runtime
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from contracts import establishment as est
 from contracts.rejections import Reason
-from contracts.streams import DEFAULT_TENANT, InvalidTenantError, check_tenant
-from eventlog.clock import format_timestamp, parse_timestamp
+from contracts.streams import DEFAULT_TENANT
+from eventlog.clock import format_timestamp
 from eventlog.command_log import Accepted, Submitted
+from eventlog.http_params import AsOf, KnownAt, TenantHeader, moment, tenant_name
+from eventlog.problems import ProblemError, problem
 from services.establishment.application import Establishments, TenantEstablishment, with_post_id
-from services.establishment.problems import ProblemError, problem
 from services.establishment.views import UnknownOrgUnitError, diff, find_post, org_units, structure
 
 if TYPE_CHECKING:
@@ -26,38 +27,15 @@ if TYPE_CHECKING:
 
 router = APIRouter()
 
-TenantHeader = Annotated[str, Header(alias="X-Tenant")]
-AsOf = Annotated[date | None, Query(description="effective date (default today)")]
-KnownAt = Annotated[
-    str | None, Query(description="recorded time, RFC 3339 or a date (default now)")
-]
-
 
 def _tenant(request: Request, tenant: str) -> TenantEstablishment:
-    try:
-        check_tenant(tenant)
-    except InvalidTenantError as error:
-        raise ProblemError(Reason.UNKNOWN_TENANT, str(error)) from None
     establishments: Establishments = request.app.state.establishments
-    return establishments.tenant(tenant)
+    return establishments.tenant(tenant_name(tenant))
 
 
 def _today(request: Request) -> date:
     establishments: Establishments = request.app.state.establishments
     return establishments.clock().date()
-
-
-def _moment(known_at: str | None) -> str | None:
-    if known_at is None:
-        return None
-    try:
-        return format_timestamp(parse_timestamp(known_at))
-    except ValueError as error:
-        raise ProblemError(
-            Reason.INVALID,
-            f"known_at {known_at!r} is not an RFC 3339 timestamp or a date: {error}",
-            [{"loc": ["query", "known_at"], "msg": str(error), "type": "value_error"}],
-        ) from None
 
 
 async def _record(
@@ -161,7 +139,7 @@ async def get_post(
 ) -> dict[str, Any]:
     """One post as of a date, as known at a time."""
     day = as_of or _today(request)
-    projection = await _tenant(request, x_tenant).known_at(_moment(known_at))
+    projection = await _tenant(request, x_tenant).known_at(moment(known_at))
     found = find_post(projection, post_id, day.isoformat())
     if found is None:
         raise ProblemError(Reason.NOT_FOUND, f"post {post_id!r} does not exist on {day}")
@@ -189,13 +167,13 @@ async def get_structure(
 ) -> dict[str, Any]:
     """Every post on a date (under an org unit and its sub-units), with totals."""
     day = as_of or _today(request)
-    moment = _moment(known_at)
-    projection = await _tenant(request, x_tenant).known_at(moment)
+    stamp = moment(known_at)
+    projection = await _tenant(request, x_tenant).known_at(stamp)
     try:
         view = structure(projection, day.isoformat(), org_unit_id)
     except UnknownOrgUnitError as error:
         raise ProblemError(Reason.NOT_FOUND, str(error)) from None
-    return {"as_of": day.isoformat(), "known_at": moment or _now(request), **view}
+    return {"as_of": day.isoformat(), "known_at": stamp or _now(request), **view}
 
 
 @router.get("/diff")
@@ -209,13 +187,13 @@ async def get_diff(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """What changed between two effective dates."""
-    moment = _moment(known_at)
-    projection = await _tenant(request, x_tenant).known_at(moment)
+    stamp = moment(known_at)
+    projection = await _tenant(request, x_tenant).known_at(stamp)
     try:
         changes = diff(projection, start.isoformat(), end.isoformat(), org_unit_id)
     except UnknownOrgUnitError as error:
         raise ProblemError(Reason.NOT_FOUND, str(error)) from None
-    return {"from": start.isoformat(), "to": end.isoformat(), "known_at": moment, **changes}
+    return {"from": start.isoformat(), "to": end.isoformat(), "known_at": stamp, **changes}
 
 
 @router.get("/org-units")
@@ -227,7 +205,7 @@ async def get_org_units(
 ) -> dict[str, Any]:
     """The org tree on a date."""
     day = as_of or _today(request)
-    projection = await _tenant(request, x_tenant).known_at(_moment(known_at))
+    projection = await _tenant(request, x_tenant).known_at(moment(known_at))
     return {"as_of": day.isoformat(), "org_units": org_units(projection, day.isoformat())}
 
 

@@ -310,6 +310,31 @@ def _post_change(command: est.PostCommand, projection: Projection) -> list[Event
     ]
 
 
+def _evaluation(command: est.ApplyJobEvaluation, projection: Projection) -> list[EventDraft]:
+    """Confirm the evaluated grade, re-grading the post first if the evaluation differs."""
+    timeline = _post(projection, command.post_id)
+    effective = _iso(command.effective_date)
+    state = _live_state(timeline, effective)
+    events: list[Message] = []
+    if state["grade"] != command.grade:
+        regrade = est.RedesignatePost(
+            post_id=command.post_id, grade=command.grade, effective_date=command.effective_date
+        )
+        events.append(_redesignation(regrade, state))
+    events.append(
+        est.PostGradeConfirmed(
+            post_id=command.post_id,
+            grade=command.grade,
+            total_points=command.total_points,
+            evaluation_event_id=command.evaluation_event_id,
+        )
+    )
+    return [
+        EventDraft(type(event).__name__, POST, command.post_id, effective, _payload(event), version)
+        for version, event in enumerate(events, start=timeline.version)
+    ]
+
+
 def _retraction(command: est.RetractEvent, projection: Projection) -> list[EventDraft]:
     located = projection.located.get(command.event_id)
     if located is None:
@@ -384,5 +409,7 @@ def decide(command: est.EstablishmentCommand, projection: Projection) -> list[Ev
             return _new_post(command, projection)
         case est.RetractEvent():
             return _retraction(command, projection)
+        case est.ApplyJobEvaluation():
+            return _evaluation(command, projection)
         case _:
             return _post_change(command, projection)

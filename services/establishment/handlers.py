@@ -18,12 +18,10 @@ import structlog
 from pydantic import ValidationError
 
 from contracts.registry import UnknownTypeError, command_from_message
-from contracts.rejections import STATUS, Reason, field_errors, problem_type
+from contracts.rejections import Reason, field_errors
 from contracts.streams import ESTABLISHMENT_COMMANDS, ESTABLISHMENT_REJECTIONS, stream_key
-from eventlog.clock import format_timestamp
 from eventlog.command_log import Accepted, Refused, Submitted
-from eventlog.store import DATA_FIELD
-from eventlog.tracking import ProcessedIds
+from eventlog.rejections import Rejection, RejectionWriter
 from services.establishment.application import TenantEstablishment, with_post_id
 
 if TYPE_CHECKING:
@@ -78,10 +76,14 @@ class CommandStreamHandler:
     def __init__(self, establishment: TenantEstablishment, redis: Redis) -> None:
         tenant = establishment.tenant
         self.establishment = establishment
-        self.redis = redis
         self.stream = stream_key(tenant, ESTABLISHMENT_COMMANDS)
-        self.rejections = stream_key(tenant, ESTABLISHMENT_REJECTIONS)
-        self.processed = ProcessedIds(redis, f"{self.rejections}:processed")
+        self.rejections = RejectionWriter(
+            redis,
+            tenant,
+            self.stream,
+            stream_key(tenant, ESTABLISHMENT_REJECTIONS),
+            establishment.clock,
+        )
 
     async def __call__(self, deliveries: list[Delivery]) -> None:
         """Record what can be recorded and reject the rest; return once both are durable."""
@@ -91,15 +93,15 @@ class CommandStreamHandler:
             [item.outcome for item in runnable if isinstance(item.outcome, Submitted)]
         )
         decided = dict(zip((id(item) for item in runnable), outcomes, strict=True))
-        refusals: list[tuple[Parsed, Refused]] = []
+        refusals: list[Rejection] = []
         accepted = 0
         for item in parsed:
             outcome = decided.get(id(item), item.outcome)
             if isinstance(outcome, Refused):
-                refusals.append((item, outcome))
+                refusals.append(Rejection(item.delivery.entry_id, item.message, outcome))
             elif isinstance(outcome, Accepted):
                 accepted += 1
-        await self._reject(refusals)
+        await self.rejections.write(refusals)
         log.info(
             "commands handled",
             tenant=self.establishment.tenant,
@@ -107,41 +109,3 @@ class CommandStreamHandler:
             accepted=accepted,
             rejected=len(refusals),
         )
-
-    async def _reject(self, refusals: list[tuple[Parsed, Refused]]) -> None:
-        """Write each refusal once, with the mark that recognises a redelivery, atomically."""
-        if not refusals:
-            return
-        ids = [item.delivery.entry_id for item, _ in refusals]
-        seen = await self.processed.seen(ids)
-        fresh = [
-            (item, refusal) for item, refusal in refusals if item.delivery.entry_id not in seen
-        ]
-        if not fresh:
-            return
-        now = format_timestamp(self.establishment.clock())
-        async with self.redis.pipeline(transaction=True) as pipe:
-            for item, refusal in fresh:
-                entry = {
-                    "type": "CommandRejected",
-                    "tenant": self.establishment.tenant,
-                    "source_stream": self.stream,
-                    "source_entry_id": item.delivery.entry_id,
-                    "reason": refusal.reason.value,
-                    "problem_type": problem_type(refusal.reason),
-                    "status": STATUS[refusal.reason],
-                    "detail": refusal.detail,
-                    "errors": refusal.errors,
-                    "message": item.message,
-                    "rejected_at": now,
-                }
-                pipe.xadd(self.rejections, {DATA_FIELD: orjson.dumps(entry)})
-                log.warning(
-                    "command rejected",
-                    tenant=self.establishment.tenant,
-                    entry_id=item.delivery.entry_id,
-                    reason=refusal.reason.value,
-                    detail=refusal.detail,
-                )
-            self.processed.mark(pipe, [item.delivery.entry_id for item, _ in fresh])
-            await pipe.execute()

@@ -9,22 +9,23 @@ stopped inside FastAPI's lifespan (its FastAPI plugin is deprecated, REDIS_STREA
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import structlog
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from faststream.redis import RedisBroker
 from redis.asyncio import Redis
 
-from contracts.streams import ESTABLISHMENT_COMMANDS, dead_letter_key, stream_key
+from contracts.streams import ESTABLISHMENT_COMMANDS, GRADING_EVENTS
 from eventlog.clock import Clock, system_clock
+from eventlog.health import install_health
+from eventlog.problems import install_problem_handlers
 from eventlog.settings import Settings
-from eventlog.subscribers import Subscription, ensure_group, subscribe
+from eventlog.subscribers import Subscription, consume
 from services.establishment.api import router
 from services.establishment.application import Establishments
+from services.establishment.evaluations import GradingEventsHandler
 from services.establishment.handlers import GROUP, CommandStreamHandler
-from services.establishment.problems import install_problem_handlers
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -46,30 +47,34 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         broker = RedisBroker(config.redis_url)
         subscriptions: list[Subscription] = []
         for tenant in config.tenant_list:
-            stream = stream_key(tenant, ESTABLISHMENT_COMMANDS)
-            await ensure_group(redis, stream, GROUP)
-            subscriptions.append(
-                subscribe(
+            establishment = establishments.tenant(tenant)
+            subscriptions += [
+                await consume(
                     broker,
                     redis,
-                    stream=stream,
+                    config,
+                    tenant=tenant,
+                    stream_name=ESTABLISHMENT_COMMANDS,
                     group=GROUP,
-                    consumer=config.consumer,
-                    handle=CommandStreamHandler(establishments.tenant(tenant), redis),
-                    dead_letters=dead_letter_key(tenant, ESTABLISHMENT_COMMANDS, GROUP),
-                    batch_size=config.batch_size,
-                    poll_ms=config.poll_ms,
-                    reclaim_idle_ms=config.reclaim_idle_ms,
-                    max_deliveries=config.max_deliveries,
-                )
-            )
+                    handle=CommandStreamHandler(establishment, redis),
+                ),
+                await consume(
+                    broker,
+                    redis,
+                    config,
+                    tenant=tenant,
+                    stream_name=GRADING_EVENTS,
+                    group=GROUP,
+                    handle=GradingEventsHandler(establishment, redis),
+                ),
+            ]
         for tenant in config.tenant_list:
             await establishments.tenant(tenant).current()
         await broker.start()
         app.state.establishments = establishments
         app.state.subscriptions = subscriptions
         app.state.redis = redis
-        log.info("ready", tenants=config.tenant_list, port=config.port)
+        log.info("ready", tenants=config.tenant_list, port=config.listen_port)
         try:
             yield
         finally:
@@ -86,22 +91,5 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     install_problem_handlers(app)
     app.include_router(router)
 
-    @app.get("/health")
-    async def health(request: Request) -> JSONResponse:
-        """Ready to serve: Redis answers and every subscriber is reading its stream."""
-        problems: list[str] = [
-            f"{subscription.stream}: {subscription.problem}"
-            for subscription in request.app.state.subscriptions
-            if not subscription.healthy
-        ]
-        try:
-            await request.app.state.redis.ping()
-        except Exception as error:  # noqa: BLE001 - any failure to reach Redis is "unhealthy"
-            problems.append(f"redis: {error}")
-        body: dict[str, Any] = {"status": "ok" if not problems else "unavailable"}
-        body["service"] = SERVICE
-        if problems:
-            body["problems"] = problems
-        return JSONResponse(body, status_code=200 if not problems else 503)
-
+    install_health(app, SERVICE)
     return app

@@ -17,6 +17,11 @@ from services.establishment.timeline import Change, LogEntry, State, Timeline
 POST = "post"
 ORG_UNIT = "org_unit"
 
+PENDING = "pending"
+"""A post's grade is proposed and awaits job evaluation (from creation or a re-grading)."""
+EVALUATED = "evaluated"
+"""Grading evaluated the post and establishment confirmed the grade."""
+
 
 def fold_post(state: State | None, change: Change) -> State | None:
     """A post's fields after `change` (None once deleted)."""
@@ -46,13 +51,18 @@ def post_fields(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
             "reports_to": payload.get("reports_to"),
             "funding": payload.get("funding") or [],
             "budgeted_annual_cost": payload.get("budgeted_annual_cost"),
+            "job_evaluation": PENDING,
         }
+    if event_type == "PostGradeConfirmed":
+        return {"grade": payload["grade"], "job_evaluation": EVALUATED}
     if event_type == "PostRedesignated":
         fields = {
             name: payload[name]
             for name in ("title", "grade", "budgeted_annual_cost")
             if payload.get(name) is not None
         }
+        if "grade" in fields:
+            fields["job_evaluation"] = PENDING
         if payload.get("budgeted_annual_cost_cleared"):
             fields["budgeted_annual_cost"] = None
         return fields

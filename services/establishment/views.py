@@ -32,6 +32,7 @@ def post_view(timeline: Timeline, state: State) -> dict[str, Any]:
         "reports_to": state["reports_to"],
         "funding": state["funding"],
         "budgeted_annual_cost": state["budgeted_annual_cost"],
+        "job_evaluation": state["job_evaluation"],
         "version": timeline.version,
     }
 

@@ -16,7 +16,7 @@ from contracts.registry import command_from_message
 from contracts.streams import ESTABLISHMENT_EVENTS, StoreKeys
 from eventlog.command_log import Submitted
 from eventlog.redis_server import free_port
-from scenarios.loader import bundled_scenarios, load_scenario
+from scenarios.loader import bundled_scenario, load_scenario
 from services.establishment.application import TenantEstablishment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis]
@@ -53,7 +53,7 @@ def test_up_demo_starts_loads_summarises_and_stops(tmp_path: Path) -> None:
 
 async def seed(redis: Redis, tenant: str) -> None:
     log = TenantEstablishment(redis, tenant)
-    scenario = load_scenario(bundled_scenarios()[0])
+    scenario = load_scenario(bundled_scenario("leeds_2018_children_and_families"))
     commands = [command_from_message(step.command) for step in scenario.steps]
     await log.execute([Submitted(command) for command in commands])
 

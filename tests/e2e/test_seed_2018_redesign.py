@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from scenarios.loader import bundled_scenarios, http_request, load_scenario
+from scenarios.loader import bundled_scenario, http_request, load_scenario
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis]
 
@@ -19,7 +19,7 @@ UNIT = "children-and-families"
 
 @pytest.fixture
 def leeds(establishment_service: Any, tenant: str) -> Iterator[httpx.Client]:
-    scenario = load_scenario(bundled_scenarios()[0])
+    scenario = load_scenario(bundled_scenario("leeds_2018_children_and_families"))
     with httpx.Client(
         base_url=establishment_service.url, headers={"X-Tenant": tenant}, timeout=30
     ) as client:
@@ -104,7 +104,7 @@ def test_diff_is_exactly_table_1(leeds: httpx.Client) -> None:
 
 
 def test_reloading_the_scenario_records_nothing_new(leeds: httpx.Client) -> None:
-    scenario = load_scenario(bundled_scenarios()[0])
+    scenario = load_scenario(bundled_scenario("leeds_2018_children_and_families"))
     history_before = leeds.get("/posts/rh-co-audit/history").json()
     for step in scenario.steps:
         method, path, body = http_request(step.command)

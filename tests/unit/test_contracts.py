@@ -51,6 +51,15 @@ API_EVENTS = {
     "PostFundingChanged",
     "PostDeleted",
     "EventRetracted",
+    "PostGradeConfirmed",
+    "PayScalePublished",
+    "GradeDefined",
+    "DirectorSalarySet",
+    "OnCostRatesSet",
+    "EvaluationSchemeDefined",
+    "EvaluationRequested",
+    "JobEvaluated",
+    "PostClosed",
 }
 
 

@@ -6,22 +6,46 @@ from pathlib import Path
 
 import pytest
 
-from scenarios.loader import ScenarioError, bundled_scenarios, http_request, load_scenario
+from scenarios.loader import (
+    ScenarioError,
+    bundled_scenario,
+    bundled_scenarios,
+    http_request,
+    load_scenario,
+)
 
 
 def test_every_bundled_scenario_loads_with_unique_stable_command_ids() -> None:
     paths = bundled_scenarios()
-    assert [path.name for path in paths] == ["leeds_2018_children_and_families.yaml"]
-    first = load_scenario(paths[0])
-    again = load_scenario(paths[0])
-    ids = [step.command["command_id"] for step in first.steps]
-    assert len(set(ids)) == len(ids)
-    assert ids == [step.command["command_id"] for step in again.steps]
-    assert first.tenant == "leeds"
+    assert [path.name for path in paths] == [
+        "catalogue_njc_leeds_style.yaml",
+        "leeds_2018_children_and_families.yaml",
+    ]
+    for path in paths:
+        first = load_scenario(path)
+        again = load_scenario(path)
+        ids = [step.command["command_id"] for step in first.steps]
+        assert len(set(ids)) == len(ids)
+        assert ids == [step.command["command_id"] for step in again.steps]
+        assert first.tenant == "leeds"
+
+
+def test_the_catalogue_expands_its_tables_and_marks_estimates() -> None:
+    scenario = load_scenario(bundled_scenario("catalogue_njc_leeds_style"))
+    kinds = [step.command["type"] for step in scenario.steps]
+    assert kinds.count("PublishPaySpine") == 9
+    assert kinds.count("SetOnCostRates") == 9
+    spine_2023 = next(s.command for s in scenario.steps if s.step == "njc-2023-24")
+    assert min(spine_2023["points"], key=int) == "2"
+    assert spine_2023["points"]["43"] == "51515"
+    po6_2017 = next(s.command for s in scenario.steps if s.step == "leeds-grades-2017:PO6")
+    assert (po6_2017["scp_min"], po6_2017["scp_max"], po6_2017["estimate"]) == ("47", "49", True)
+    director = next(s.command for s in scenario.steps if s.command["type"] == "SetDirectorSalary")
+    assert director["estimate"] is True
 
 
 def test_the_2018_redesign_has_table_1_shape() -> None:
-    scenario = load_scenario(bundled_scenarios()[0])
+    scenario = load_scenario(bundled_scenario("leeds_2018_children_and_families"))
     on_day = [
         step.command for step in scenario.steps if step.command["effective_date"] == "2018-04-01"
     ]

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
+from contracts.decisions import DomainError
 from contracts.rejections import STATUS, TITLES, Reason, field_errors, problem_type
 
 if TYPE_CHECKING:
@@ -77,6 +78,11 @@ def install_problem_handlers(app: FastAPI) -> None:
         assert isinstance(error, ValidationError)
         return _validation_problem(request, error.errors())
 
+    async def on_domain(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, DomainError)
+        return problem(error.reason, error.detail, (), request.url.path)
+
     app.add_exception_handler(ProblemError, on_problem)
+    app.add_exception_handler(DomainError, on_domain)
     app.add_exception_handler(RequestValidationError, on_request_validation)
     app.add_exception_handler(ValidationError, on_validation)

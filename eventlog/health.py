@@ -1,0 +1,33 @@
+"""`GET /health` for every service: ok once Redis answers and every subscriber is reading."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fastapi import Request  # noqa: TC002 - FastAPI reads route annotations at runtime
+from fastapi.responses import JSONResponse
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+
+def install_health(app: FastAPI, service: str) -> None:
+    """Add `/health`, reading the `subscriptions` and `redis` the lifespan put on `app.state`."""
+
+    @app.get("/health")
+    async def health(request: Request) -> JSONResponse:
+        """Ready to serve: Redis answers and every subscriber is reading its stream."""
+        problems: list[str] = [
+            f"{subscription.stream}: {subscription.problem}"
+            for subscription in request.app.state.subscriptions
+            if not subscription.healthy
+        ]
+        try:
+            await request.app.state.redis.ping()
+        except Exception as error:  # noqa: BLE001 - any failure to reach Redis is "unhealthy"
+            problems.append(f"redis: {error}")
+        body: dict[str, Any] = {"status": "ok" if not problems else "unavailable"}
+        body["service"] = service
+        if problems:
+            body["problems"] = problems
+        return JSONResponse(body, status_code=200 if not problems else 503)

@@ -1,0 +1,45 @@
+"""Query and header parameters every service's HTTP API reads the same way (API.md conventions).
+
+The tenant comes from `X-Tenant`; `as_of` is an effective date; `known_at` a recorded time
+(RFC 3339 or a bare date, meaning the end of that day). Bad values are problem bodies, not 500s.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Header, Query
+
+from contracts.rejections import Reason
+from contracts.streams import InvalidTenantError, check_tenant
+from eventlog.clock import format_timestamp, parse_timestamp
+from eventlog.problems import ProblemError
+
+TenantHeader = Annotated[str, Header(alias="X-Tenant")]
+AsOf = Annotated[date | None, Query(description="effective date (default today)")]
+KnownAt = Annotated[
+    str | None, Query(description="recorded time, RFC 3339 or a date (default now)")
+]
+
+
+def tenant_name(tenant: str) -> str:
+    """`tenant` if usable as a key hash tag, else a 422 problem."""
+    try:
+        return check_tenant(tenant)
+    except InvalidTenantError as error:
+        raise ProblemError(Reason.UNKNOWN_TENANT, str(error)) from None
+
+
+def moment(known_at: str | None) -> str | None:
+    """`known_at` as the fixed-width stamp recorded times are compared with (None: now)."""
+    if known_at is None:
+        return None
+    try:
+        return format_timestamp(parse_timestamp(known_at))
+    except ValueError as error:
+        raise ProblemError(
+            Reason.INVALID,
+            f"known_at {known_at!r} is not an RFC 3339 timestamp or a date: {error}",
+            [{"loc": ["query", "known_at"], "msg": str(error), "type": "value_error"}],
+        ) from None

@@ -1,0 +1,1 @@
+"""The grading service: grade catalogue, pay spines, on-cost rates and job evaluation."""

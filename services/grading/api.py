@@ -1,0 +1,238 @@
+"""HTTP routes of the grading service (API.md): catalogue POSTs, costs, evaluations.
+
+Routes only translate: a body is a command that goes through the shared command path; a query
+reads the catalogue as known at `known_at` (default now) for an effective date. A rule broken or
+something unknown comes back as a problem body (DomainError is mapped by `eventlog.problems`).
+"""
+
+from __future__ import annotations
+
+from datetime import date  # noqa: TC003 - FastAPI reads route annotations at runtime
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from contracts import grading as gr  # noqa: TC001 - FastAPI reads route annotations at runtime
+from contracts.identifiers import normalise_grade
+from contracts.money import fte_text, money_text, parse_fte
+from contracts.rejections import Reason
+from contracts.streams import DEFAULT_TENANT
+from eventlog.command_log import Accepted, Submitted
+from eventlog.http_params import AsOf, KnownAt, TenantHeader, moment, tenant_name
+from eventlog.problems import ProblemError, problem
+from services.grading.costing import grade_cost, grade_ranges, rates_on
+from services.grading.views import evaluations, pending_evaluations, scheme_view, spine_view
+
+if TYPE_CHECKING:
+    from services.grading.application import Gradings, TenantGrading
+    from services.grading.catalogue import Catalogue
+
+router = APIRouter()
+
+
+def _tenant(request: Request, tenant: str) -> TenantGrading:
+    gradings: Gradings = request.app.state.gradings
+    return gradings.tenant(tenant_name(tenant))
+
+
+def _today(request: Request) -> date:
+    gradings: Gradings = request.app.state.gradings
+    return gradings.clock().date()
+
+
+async def _view(request: Request, tenant: str, known_at: str | None) -> Catalogue:
+    return await _tenant(request, tenant).known_at(moment(known_at))
+
+
+async def _record(request: Request, tenant: str, command: gr.GradingCommand) -> JSONResponse:
+    key = f"command:{command.command_id}" if command.command_id else None
+    outcome = (await _tenant(request, tenant).execute([Submitted(command, key)]))[0]
+    if not isinstance(outcome, Accepted):
+        return problem(outcome.reason, outcome.detail, outcome.errors, request.url.path)
+    answer = outcome.result()
+    if outcome.event["type"] == "JobEvaluated":
+        payload = outcome.event["payload"]
+        answer |= {"total_points": payload["total_points"], "grade": payload["grade"]}
+    return JSONResponse(answer, status_code=201)
+
+
+@router.post("/pay-spines", status_code=201)
+async def publish_pay_spine(
+    request: Request, body: gr.PublishPaySpine, x_tenant: TenantHeader = DEFAULT_TENANT
+) -> JSONResponse:
+    """Publish a scheme's point values from a date (a pay award, possibly back-dated)."""
+    return await _record(request, x_tenant, body)
+
+
+@router.post("/grades", status_code=201)
+async def define_grade(
+    request: Request, body: gr.DefineGrade, x_tenant: TenantHeader = DEFAULT_TENANT
+) -> JSONResponse:
+    """Define a grade from a date: points on a scheme, or a percentage of the Director."""
+    return await _record(request, x_tenant, body)
+
+
+@router.post("/director-salary", status_code=201)
+async def set_director_salary(
+    request: Request, body: gr.SetDirectorSalary, x_tenant: TenantHeader = DEFAULT_TENANT
+) -> JSONResponse:
+    """Set the Director's salary from a date."""
+    return await _record(request, x_tenant, body)
+
+
+@router.post("/on-cost-rates", status_code=201)
+async def set_on_cost_rates(
+    request: Request, body: gr.SetOnCostRates, x_tenant: TenantHeader = DEFAULT_TENANT
+) -> JSONResponse:
+    """Set employer NI (with its per-person threshold), pension and levy rates from a date."""
+    return await _record(request, x_tenant, body)
+
+
+@router.post("/evaluation-schemes", status_code=201)
+async def define_evaluation_scheme(
+    request: Request, body: gr.DefineEvaluationScheme, x_tenant: TenantHeader = DEFAULT_TENANT
+) -> JSONResponse:
+    """Define a job evaluation scheme from a date: factors, points per level, score bands."""
+    return await _record(request, x_tenant, body)
+
+
+@router.post("/evaluations", status_code=201)
+async def evaluate_job(
+    request: Request, body: gr.EvaluateJob, x_tenant: TenantHeader = DEFAULT_TENANT
+) -> JSONResponse:
+    """Evaluate a post's job: total points and the grade they give, published as JobEvaluated."""
+    return await _record(request, x_tenant, body)
+
+
+@router.get("/grades")
+async def list_grades(
+    request: Request,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> dict[str, Any]:
+    """Every grade defined on a date, with its salary range then."""
+    day = (as_of or _today(request)).isoformat()
+    catalogue = await _view(request, x_tenant, known_at)
+    return {"as_of": day, "grades": grade_ranges(catalogue, day)}
+
+
+def _grade_name(grade: str) -> str:
+    try:
+        return normalise_grade(grade)
+    except ValueError as error:
+        raise ProblemError(
+            Reason.INVALID,
+            str(error),
+            [{"loc": ["path", "grade"], "msg": str(error), "type": "value_error"}],
+        ) from None
+
+
+def _fte(fte: str) -> Any:
+    try:
+        return parse_fte(fte)
+    except (ValueError, TypeError) as error:
+        raise ProblemError(
+            Reason.INVALID,
+            str(error),
+            [{"loc": ["query", "fte"], "msg": str(error), "type": "value_error"}],
+        ) from None
+
+
+@router.get("/grades/{grade}/cost")
+async def get_grade_cost(
+    request: Request,
+    grade: str,
+    *,
+    on: Annotated[date | None, Query(description="the date costed (default today)")] = None,
+    fte: Annotated[str, Query(description="FTE, e.g. 0.5 or 30/37")] = "1",
+    scp: Annotated[int | None, Query(ge=1, description="default: top of the grade")] = None,
+    known_at: KnownAt = None,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> dict[str, Any]:
+    """A post's full-year cost at a grade: salary, each on-cost and the total."""
+    day = (on or _today(request)).isoformat()
+    catalogue = await _view(request, x_tenant, known_at)
+    found = grade_cost(catalogue, _grade_name(grade), day, _fte(fte), scp)
+    return {
+        "grade": found.grade,
+        "on": found.on,
+        "scp": found.scp,
+        "fte": fte_text(found.fte),
+        "salary": money_text(found.salary),
+        "pay": money_text(found.pay),
+        "employer_ni": money_text(found.employer_ni),
+        "pension": money_text(found.pension),
+        "levy": money_text(found.levy),
+        "annual_cost": money_text(found.annual_cost),
+    }
+
+
+@router.get("/pay-spines/{scheme}")
+async def get_pay_spine(
+    request: Request,
+    scheme: str,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> dict[str, Any]:
+    """A scheme's point values on a date."""
+    day = (as_of or _today(request)).isoformat()
+    return spine_view(await _view(request, x_tenant, known_at), scheme, day)
+
+
+@router.get("/on-cost-rates")
+async def get_on_cost_rates(
+    request: Request,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> dict[str, Any]:
+    """The on-cost rates in force on a date."""
+    day = (as_of or _today(request)).isoformat()
+    rates = rates_on(await _view(request, x_tenant, known_at), day)
+    return {
+        "as_of": day,
+        "employer_ni_rate": format(rates.employer_ni_rate, "f"),
+        "ni_threshold": money_text(rates.ni_threshold),
+        "pension_rate": format(rates.pension_rate, "f"),
+        "apprenticeship_levy_rate": format(rates.apprenticeship_levy_rate, "f"),
+    }
+
+
+@router.get("/evaluation-schemes/{scheme}")
+async def get_evaluation_scheme(
+    request: Request,
+    scheme: str,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> dict[str, Any]:
+    """A job evaluation scheme as in force on a date."""
+    day = (as_of or _today(request)).isoformat()
+    return scheme_view(await _view(request, x_tenant, known_at), scheme, day)
+
+
+@router.get("/evaluations")
+async def list_evaluations(
+    request: Request,
+    post_id: str | None = None,
+    known_at: KnownAt = None,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> dict[str, Any]:
+    """Job evaluations recorded, optionally for one post, in recorded order."""
+    return {"evaluations": evaluations(await _view(request, x_tenant, known_at), post_id)}
+
+
+@router.get("/evaluations/pending")
+async def list_pending(
+    request: Request,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> dict[str, Any]:
+    """Posts whose grade on a date is proposed and not yet evaluated."""
+    day = (as_of or _today(request)).isoformat()
+    catalogue = await _view(request, x_tenant, known_at)
+    return {"as_of": day, "posts": pending_evaluations(catalogue, day)}
