@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from contracts.envelope import Envelope
-from contracts.registry import COMMAND_TYPES, EVENT_TYPES
+from contracts.registry import COMMAND_TYPES, EVENT_TYPES, GRADING_COMMAND_TYPES
 
 
 def command_schemas() -> dict[str, dict[str, Any]]:
     """Type name -> JSON Schema of the command as sent on a stream or over HTTP."""
-    return {name: model.model_json_schema() for name, model in COMMAND_TYPES.items()}
+    every = {**COMMAND_TYPES, **GRADING_COMMAND_TYPES}
+    return {name: model.model_json_schema() for name, model in every.items()}
 
 
 def event_schemas() -> dict[str, dict[str, Any]]:

@@ -113,6 +113,17 @@ def establishment_service(redis_url: str, tenant: str, tmp_path: Path) -> Iterat
         service.stop()
 
 
+@pytest.fixture
+def grading_service(redis_url: str, tenant: str, tmp_path: Path) -> Iterator[ServiceProcess]:
+    """The grading service in its own process, consuming `tenant`'s establishment events."""
+    service = ServiceProcess("services.grading", redis_url, [tenant], tmp_path / "grading.log")
+    service.start()
+    try:
+        yield service
+    finally:
+        service.stop()
+
+
 Tamper = Callable[[str, int, Callable[[dict[str, Any]], None]], Awaitable[tuple[str, str]]]
 
 

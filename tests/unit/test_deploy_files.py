@@ -7,7 +7,14 @@ from pathlib import Path
 
 import yaml
 
-from contracts.streams import ESTABLISHMENT_COMMANDS, ESTABLISHMENT_EVENTS, StoreKeys, stream_key
+from cli.supervisor import SERVICES
+from contracts.streams import (
+    ESTABLISHMENT_COMMANDS,
+    ESTABLISHMENT_EVENTS,
+    GRADING_EVENTS,
+    StoreKeys,
+    stream_key,
+)
 from eventlog.redis_server import server_config
 
 DEPLOY = Path(__file__).parents[2] / "deploy"
@@ -22,14 +29,18 @@ def acl_users() -> dict[str, list[str]]:
     return users
 
 
-def test_compose_runs_redis_and_the_establishment_service() -> None:
+def test_compose_runs_redis_and_every_service_the_supervisor_runs() -> None:
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     services = compose["services"]
-    assert set(services) == {"redis", "establishment"}
-    establishment = services["establishment"]
-    assert establishment["ports"] == ["8101:8101"]
-    assert establishment["depends_on"]["redis"]["condition"] == "service_healthy"
-    assert establishment["environment"]["ESTAB_REDIS_URL"].startswith("redis://establishment:")
+    assert set(services) == {"redis"} | {spec.name for spec in SERVICES}
+    for spec in SERVICES:
+        service = services[spec.name]
+        assert service["environment"]["SERVICE"] == spec.name
+        assert service["environment"]["ESTAB_PORT"] == str(spec.port)
+        assert service["ports"] == [f"{spec.port}:{spec.port}"]
+        assert service["depends_on"]["redis"]["condition"] == "service_healthy"
+        assert service["environment"]["ESTAB_REDIS_URL"].startswith(f"redis://{spec.name}:")
+        assert spec.name in acl_users()
     assert "healthcheck" in services["redis"]
 
 
@@ -55,9 +66,23 @@ def test_acl_confines_the_establishment_user_to_its_own_keys() -> None:
     ]
     assert all(any(fnmatchcase(key, pattern) for pattern in patterns) for key in own)
     assert not any(fnmatchcase("{leeds}:finance.cost-updates", pattern) for pattern in patterns)
+    assert not any(
+        fnmatchcase(stream_key("leeds", GRADING_EVENTS), pattern) for pattern in patterns
+    )
     assert "+@stream" in users["establishment"]
     assert "+@stream" not in users["auditor"]
     assert "+@read" in users["auditor"]
+
+
+def test_a_service_reads_another_services_events_through_a_read_only_selector() -> None:
+    line = next(
+        text for text in (DEPLOY / "users.acl").read_text().splitlines() if " grading " in text
+    )
+    selector = line[line.index("(") + 1 : line.index(")")].split()
+    assert selector[0] == "~{*}:establishment.events"
+    assert "-@all" in selector
+    assert "+xreadgroup" in selector
+    assert not any(word.startswith(("+xadd", "+@")) for word in selector)
 
 
 def test_dockerfile_starts_a_service_module_with_a_healthcheck() -> None:
@@ -66,4 +91,6 @@ def test_dockerfile_starts_a_service_module_with_a_healthcheck() -> None:
     assert "uv sync --frozen --no-dev" in text
     assert "/health" in text
     assert "USER estab" in text
-    assert (Path(__file__).parents[2] / "services" / "establishment" / "__main__.py").exists()
+    for spec in SERVICES:
+        assert (Path(__file__).parents[2] / "services" / spec.name / "__main__.py").exists()
+        assert str(spec.port) in text

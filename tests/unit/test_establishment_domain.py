@@ -452,3 +452,68 @@ def test_event_typed_message_is_taken_as_its_command(log: Log) -> None:
     command = command_from_message({**post("hr-fact"), "type": "PostCreated"})
     assert isinstance(command, est.CreatePost)
     assert command.effective_date == date(2017, 4, 1)
+
+
+def evaluation(post_id: str, grade: str, effective: str = "2018-06-01") -> dict[str, Any]:
+    return {
+        "type": "ApplyJobEvaluation",
+        "post_id": post_id,
+        "grade": grade,
+        "total_points": 700,
+        "evaluation_event_id": "grading-event-1",
+        "effective_date": effective,
+    }
+
+
+def test_an_evaluation_that_agrees_confirms_the_grade_from_its_date(log: Log) -> None:
+    log.run(post("a", grade="PO5", effective_date="2018-04-01"))
+    confirmed = log.run(evaluation("a", "PO5"))
+    assert confirmed["type"] == "PostGradeConfirmed"
+    assert [event["type"] for event in log.events[-2:]] == ["PostCreated", "PostGradeConfirmed"]
+    before = find_post(log.projection, "a", "2018-05-31")
+    after = find_post(log.projection, "a", "2018-06-01")
+    assert before is not None
+    assert after is not None
+    assert (before["grade"], before["job_evaluation"]) == ("PO5", "pending")
+    assert (after["grade"], after["job_evaluation"]) == ("PO5", "evaluated")
+
+
+def test_an_evaluation_that_differs_regrades_then_confirms(log: Log) -> None:
+    log.run(post("a", grade="PO5", budgeted_annual_cost="50000", effective_date="2018-04-01"))
+    log.run(evaluation("a", "PO6"))
+    regrade, confirm = log.events[-2:]
+    assert (regrade["type"], regrade["payload"]["grade"]) == ("PostRedesignated", "PO6")
+    assert regrade["payload"]["budgeted_annual_cost_cleared"] is True
+    assert confirm["type"] == "PostGradeConfirmed"
+    assert (regrade["aggregate_version"], confirm["aggregate_version"]) == (2, 3)
+    after = find_post(log.projection, "a", "2018-06-01")
+    assert after is not None
+    assert (after["grade"], after["job_evaluation"], after["budgeted_annual_cost"]) == (
+        "PO6",
+        "evaluated",
+        None,
+    )
+
+
+def test_a_regrade_by_hr_puts_the_post_back_to_pending(log: Log) -> None:
+    log.run(post("a", grade="PO5", effective_date="2018-04-01"))
+    log.run(evaluation("a", "PO5"))
+    log.run(
+        {
+            "type": "RedesignatePost",
+            "post_id": "a",
+            "grade": "PO6",
+            "effective_date": "2019-04-01",
+        }
+    )
+    later = find_post(log.projection, "a", "2019-04-01")
+    assert later is not None
+    assert later["job_evaluation"] == "pending"
+
+
+def test_an_evaluation_outside_the_posts_life_is_refused(log: Log) -> None:
+    log.run(post("a", grade="PO5", effective_date="2018-04-01"))
+    log.run({"type": "DeletePost", "post_id": "a", "effective_date": "2018-09-01"})
+    assert log.refused(evaluation("a", "PO6", "2018-03-01")).reason is Reason.TIMELINE_CONFLICT
+    assert log.refused(evaluation("a", "PO6", "2018-09-01")).reason is Reason.TIMELINE_CONFLICT
+    assert log.refused(evaluation("nobody", "PO6")).reason is Reason.NOT_FOUND

@@ -1,0 +1,187 @@
+"""Grading and establishment as separate processes, driven over HTTP as HR systems would.
+
+Seed 000's Table 1 from grades alone, and the job evaluation round trip: a post created with a
+proposed grade is evaluated to another grade, and establishment shows the evaluated grade from
+the evaluation's effective date, with its history holding both.
+"""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+from conftest import ServiceProcess
+from redis import Redis
+
+from contracts.streams import ESTABLISHMENT_EVENTS, stream_key
+from scenarios.loader import bundled_scenario, http_request, load_scenario
+
+pytestmark = [pytest.mark.e2e, pytest.mark.redis]
+
+TABLE_1 = [
+    ("Dir 65%", "1", 1, Decimal(102170)),
+    ("Dir 52.5%", "1", 1, Decimal(82310)),  # four such posts, each its own line at 82,310
+    ("Dir 52.5%", "30/37", 1, Decimal(66520)),
+    ("Dir 80%", "1", 1, Decimal(126000)),
+    ("Dir 70%", "1", 1, Decimal(110110)),
+    ("Dir 60%", "1", 1, Decimal(94220)),
+    ("Dir 45%", "1", 1, Decimal(70380)),
+    ("PO6", "1", 2, Decimal(113690)),
+]
+"""Seed 000, Table 1: grade, FTE, posts on the line, the report's figure for the line."""
+
+SEED_000_BASIS: list[dict[str, Any]] = [
+    {
+        "type": "PublishPaySpine",
+        "scheme": "NJC",
+        "effective_date": "2018-04-01",
+        "points": {"47": "42806", "48": "43757", "49": "44697"},
+        "source": "old NJC spine 2018/19: PO6 tops out at 44,697",
+    },
+    {
+        "type": "DefineGrade",
+        "grade": "PO6",
+        "scheme": "NJC",
+        "scp_min": 47,
+        "scp_max": 49,
+        "effective_date": "2018-04-01",
+    },
+    {"type": "SetDirectorSalary", "annual": "122524", "effective_date": "2018-04-01"},
+    {
+        "type": "SetOnCostRates",
+        "effective_date": "2018-04-01",
+        "employer_ni_rate": "0.138",
+        "ni_threshold": "8164",
+        "pension_rate": "0.154",
+        "apprenticeship_levy_rate": "0.005",
+    },
+]
+"""PAY_AND_RULES.md's check parameters for Table 1."""
+
+
+def client(service: ServiceProcess, tenant: str) -> httpx.Client:
+    return httpx.Client(base_url=service.url, headers={"X-Tenant": tenant}, timeout=10)
+
+
+def record(http: httpx.Client, command: dict[str, Any]) -> dict[str, Any]:
+    method, path, body = http_request(command)
+    reply = http.request(method, path, json=body)
+    assert reply.is_success, reply.text
+    return dict(reply.json())
+
+
+def test_table_1_from_grades_alone_is_within_ten_pounds_a_line(
+    grading_service: ServiceProcess, tenant: str
+) -> None:
+    with client(grading_service, tenant) as grading:
+        for command in SEED_000_BASIS:
+            record(grading, command)
+        for grade, fte, posts, report in TABLE_1:
+            reply = grading.get(f"/grades/{grade}/cost", params={"on": "2018-04-01", "fte": fte})
+            assert reply.status_code == 200, reply.text
+            line = posts * Decimal(reply.json()["annual_cost"])
+            assert abs(line - report) <= 10, (grade, fte, line, report)
+
+
+def wait_for(check: Any, what: str, seconds: float = 20) -> Any:
+    """Poll `check` until it returns something truthy, or fail naming `what`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.05)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def consumed(redis_url: str, tenant: str) -> bool:
+    """Whether grading's group has read and acknowledged all of establishment's events."""
+    with Redis.from_url(redis_url) as redis:
+        stream = stream_key(tenant, ESTABLISHMENT_EVENTS)
+        last = redis.xinfo_stream(stream)["last-generated-id"]
+        groups = redis.xinfo_groups(stream)
+    grading = next(group for group in groups if group["name"] == b"grading")
+    return bool(grading["last-delivered-id"] == last and grading["pending"] == 0)
+
+
+def test_an_evaluation_regrades_the_post_from_its_effective_date(
+    establishment_service: ServiceProcess,
+    grading_service: ServiceProcess,
+    redis_url: str,
+    tenant: str,
+) -> None:
+    catalogue = load_scenario(bundled_scenario("catalogue_njc_leeds_style"))
+    with client(establishment_service, tenant) as hr, client(grading_service, tenant) as grading:
+        for step in catalogue.steps:
+            record(grading, step.command)
+        record(
+            hr,
+            {
+                "type": "CreateOrgUnit",
+                "org_unit_id": "cf",
+                "name": "Children and Families",
+                "effective_date": "2018-04-01",
+            },
+        )
+        created = record(
+            hr,
+            {
+                "type": "CreatePost",
+                "title": "Service Improvement Officer",
+                "grade": "PO5",
+                "fte": "1",
+                "org_unit_id": "cf",
+                "effective_date": "2018-04-01",
+            },
+        )
+        post_id = created["post_id"]
+
+        def pending(as_of: str = "2018-04-01") -> list[dict[str, Any]]:
+            reply = grading.get("/evaluations/pending", params={"as_of": as_of})
+            return [item for item in reply.json()["posts"] if item["post_id"] == post_id]
+
+        assert wait_for(pending, "grading to learn of the post") == [
+            {"post_id": post_id, "proposed_grade": "PO5", "since": "2018-04-01"}
+        ]
+        levels = dict.fromkeys(catalogue_factors(grading), 5) | {"knowledge": 8}
+        evaluated = grading.post(
+            "/evaluations",
+            json={"post_id": post_id, "factor_levels": levels, "effective_date": "2018-07-01"},
+        )
+        assert evaluated.status_code == 201, evaluated.text
+        result = evaluated.json()
+        assert result["grade"] == "PO6"
+        assert result["total_points"] == 160 + 5 * (20 + 20 + 13 + 13 + 10 * 4 + 13 * 4)
+
+        def regraded() -> dict[str, Any] | None:
+            view = hr.get(f"/posts/{post_id}", params={"as_of": "2018-07-01"}).json()
+            return view if view["job_evaluation"] == "evaluated" else None
+
+        after = wait_for(regraded, "establishment to apply the evaluation")
+        assert after["grade"] == "PO6"
+        before = hr.get(f"/posts/{post_id}", params={"as_of": "2018-06-30"}).json()
+        assert (before["grade"], before["job_evaluation"]) == ("PO5", "pending")
+        history = hr.get(f"/posts/{post_id}/history").json()
+        assert [event["type"] for event in history] == [
+            "PostCreated",
+            "PostRedesignated",
+            "PostGradeConfirmed",
+        ]
+        assert history[0]["payload"]["grade"] == "PO5"
+        assert history[1]["payload"]["grade"] == "PO6"
+        assert history[1]["causation_id"] == f"grading:{result['event_id']}"
+        assert history[2]["payload"]["evaluation_event_id"] == result["event_id"]
+        assert history[2]["effective_date"] == "2018-07-01"
+        wait_for(lambda: consumed(redis_url, tenant), "grading to read every establishment event")
+        assert pending("2018-07-01") == []
+        assert len(pending("2018-06-30")) == 1
+        listed = grading.get("/evaluations", params={"post_id": post_id}).json()["evaluations"]
+        assert [(item["grade"], item["proposed_grade"]) for item in listed] == [("PO6", "PO5")]
+
+
+def catalogue_factors(grading: httpx.Client) -> list[str]:
+    scheme = grading.get("/evaluation-schemes/NJC-JES", params={"as_of": "2018-07-01"}).json()
+    return sorted(scheme["factors"])
