@@ -38,7 +38,7 @@ from eventlog.store import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from redis.asyncio import Redis
 
@@ -334,3 +334,25 @@ def _reused(key: str) -> Refused:
         Reason.COMMAND_REUSED,
         f"{key!r} was already used for a different command; use a new command_id",
     )
+
+
+LogT = TypeVar("LogT", bound=CommandLog[Any, Any])
+
+
+class Tenants(Generic[LogT]):
+    """Every tenant's command log served by this process, opened on first use."""
+
+    def __init__(
+        self, redis: Redis, open_log: Callable[[Redis, str, Clock], LogT], clock: Clock
+    ) -> None:
+        self.redis = redis
+        self.clock = clock
+        self._open = open_log
+        self._tenants: dict[str, LogT] = {}
+
+    def tenant(self, tenant: str) -> LogT:
+        """The log of `tenant` (a name already checked by `check_tenant`)."""
+        found = self._tenants.get(tenant)
+        if found is None:
+            found = self._tenants[tenant] = self._open(self.redis, tenant, self.clock)
+        return found

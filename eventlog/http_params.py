@@ -7,7 +7,7 @@ The tenant comes from `X-Tenant`; `as_of` is an effective date; `known_at` a rec
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Header, Query
 
@@ -15,6 +15,11 @@ from contracts.rejections import Reason
 from contracts.streams import InvalidTenantError, check_tenant
 from eventlog.clock import format_timestamp, parse_timestamp
 from eventlog.problems import ProblemError
+
+if TYPE_CHECKING:
+    from fastapi import Request
+
+    from eventlog.command_log import Tenants
 
 TenantHeader = Annotated[str, Header(alias="X-Tenant")]
 AsOf = Annotated[date | None, Query(description="effective date (default today)")]
@@ -43,3 +48,21 @@ def moment(known_at: str | None) -> str | None:
             f"known_at {known_at!r} is not an RFC 3339 timestamp or a date: {error}",
             [{"loc": ["query", "known_at"], "msg": str(error), "type": "value_error"}],
         ) from None
+
+
+def tenant_log(request: Request, tenant: str) -> Any:
+    """The command log of the `X-Tenant` named (the service's own log type)."""
+    logs: Tenants[Any] = request.app.state.logs
+    return logs.tenant(tenant_name(tenant))
+
+
+def today(request: Request) -> date:
+    """Today by the service's clock: the default `as_of`."""
+    logs: Tenants[Any] = request.app.state.logs
+    return logs.clock().date()
+
+
+def now(request: Request) -> str:
+    """Now by the service's clock, as a recorded-time stamp: the default `known_at`."""
+    logs: Tenants[Any] = request.app.state.logs
+    return format_timestamp(logs.clock())

@@ -15,11 +15,10 @@ from fastapi.responses import JSONResponse
 from contracts import establishment as est
 from contracts.rejections import Reason
 from contracts.streams import DEFAULT_TENANT
-from eventlog.clock import format_timestamp
 from eventlog.command_log import Accepted, Submitted
-from eventlog.http_params import AsOf, KnownAt, TenantHeader, moment, tenant_name
+from eventlog.http_params import AsOf, KnownAt, TenantHeader, moment, now, tenant_log, today
 from eventlog.problems import ProblemError, problem
-from services.establishment.application import Establishments, TenantEstablishment, with_post_id
+from services.establishment.application import TenantEstablishment, with_post_id
 from services.establishment.views import UnknownOrgUnitError, diff, find_post, org_units, structure
 
 if TYPE_CHECKING:
@@ -29,13 +28,8 @@ router = APIRouter()
 
 
 def _tenant(request: Request, tenant: str) -> TenantEstablishment:
-    establishments: Establishments = request.app.state.establishments
-    return establishments.tenant(tenant_name(tenant))
-
-
-def _today(request: Request) -> date:
-    establishments: Establishments = request.app.state.establishments
-    return establishments.clock().date()
+    found: TenantEstablishment = tenant_log(request, tenant)
+    return found
 
 
 async def _record(
@@ -138,7 +132,7 @@ async def get_post(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """One post as of a date, as known at a time."""
-    day = as_of or _today(request)
+    day = as_of or today(request)
     projection = await _tenant(request, x_tenant).known_at(moment(known_at))
     found = find_post(projection, post_id, day.isoformat())
     if found is None:
@@ -166,14 +160,14 @@ async def get_structure(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """Every post on a date (under an org unit and its sub-units), with totals."""
-    day = as_of or _today(request)
+    day = as_of or today(request)
     stamp = moment(known_at)
     projection = await _tenant(request, x_tenant).known_at(stamp)
     try:
         view = structure(projection, day.isoformat(), org_unit_id)
     except UnknownOrgUnitError as error:
         raise ProblemError(Reason.NOT_FOUND, str(error)) from None
-    return {"as_of": day.isoformat(), "known_at": stamp or _now(request), **view}
+    return {"as_of": day.isoformat(), "known_at": stamp or now(request), **view}
 
 
 @router.get("/diff")
@@ -204,11 +198,6 @@ async def get_org_units(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """The org tree on a date."""
-    day = as_of or _today(request)
+    day = as_of or today(request)
     projection = await _tenant(request, x_tenant).known_at(moment(known_at))
     return {"as_of": day.isoformat(), "org_units": org_units(projection, day.isoformat())}
-
-
-def _now(request: Request) -> str:
-    establishments: Establishments = request.app.state.establishments
-    return format_timestamp(establishments.clock())

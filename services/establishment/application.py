@@ -60,19 +60,3 @@ class TenantEstablishment(CommandLog[est.EstablishmentCommand, Projection]):
             return None
         recorded = await self.store.entries([entry.entry_id for entry in timeline.log])
         return [item.body for item in recorded]
-
-
-class Establishments:
-    """Every tenant's establishment served by this process, opened on first use."""
-
-    def __init__(self, redis: Redis, clock: Clock = system_clock) -> None:
-        self.redis = redis
-        self.clock = clock
-        self._tenants: dict[str, TenantEstablishment] = {}
-
-    def tenant(self, tenant: str) -> TenantEstablishment:
-        """The establishment of `tenant` (a name already checked by `check_tenant`)."""
-        found = self._tenants.get(tenant)
-        if found is None:
-            found = self._tenants[tenant] = TenantEstablishment(self.redis, tenant, self.clock)
-        return found

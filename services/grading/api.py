@@ -13,32 +13,27 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from contracts import grading as gr  # noqa: TC001 - FastAPI reads route annotations at runtime
+from contracts import grading as gr
 from contracts.identifiers import normalise_grade
 from contracts.money import fte_text, money_text, parse_fte
 from contracts.rejections import Reason
 from contracts.streams import DEFAULT_TENANT
 from eventlog.command_log import Accepted, Submitted
-from eventlog.http_params import AsOf, KnownAt, TenantHeader, moment, tenant_name
+from eventlog.http_params import AsOf, KnownAt, TenantHeader, moment, tenant_log, today
 from eventlog.problems import ProblemError, problem
 from services.grading.costing import grade_cost, grade_ranges, rates_on
 from services.grading.views import evaluations, pending_evaluations, scheme_view, spine_view
 
 if TYPE_CHECKING:
-    from services.grading.application import Gradings, TenantGrading
+    from services.grading.application import TenantGrading
     from services.grading.catalogue import Catalogue
 
 router = APIRouter()
 
 
 def _tenant(request: Request, tenant: str) -> TenantGrading:
-    gradings: Gradings = request.app.state.gradings
-    return gradings.tenant(tenant_name(tenant))
-
-
-def _today(request: Request) -> date:
-    gradings: Gradings = request.app.state.gradings
-    return gradings.clock().date()
+    found: TenantGrading = tenant_log(request, tenant)
+    return found
 
 
 async def _view(request: Request, tenant: str, known_at: str | None) -> Catalogue:
@@ -57,52 +52,51 @@ async def _record(request: Request, tenant: str, command: gr.GradingCommand) -> 
     return JSONResponse(answer, status_code=201)
 
 
-@router.post("/pay-spines", status_code=201)
-async def publish_pay_spine(
-    request: Request, body: gr.PublishPaySpine, x_tenant: TenantHeader = DEFAULT_TENANT
-) -> JSONResponse:
-    """Publish a scheme's point values from a date (a pay award, possibly back-dated)."""
-    return await _record(request, x_tenant, body)
+CATALOGUE_WRITES: tuple[tuple[str, type[gr.GradingCommand], str], ...] = (
+    (
+        "/pay-spines",
+        gr.PublishPaySpine,
+        "Publish a scheme's point values from a date (a pay award, possibly back-dated).",
+    ),
+    (
+        "/grades",
+        gr.DefineGrade,
+        "Define a grade from a date: points on a scheme, or a percentage of the Director.",
+    ),
+    ("/director-salary", gr.SetDirectorSalary, "Set the Director's salary from a date."),
+    (
+        "/on-cost-rates",
+        gr.SetOnCostRates,
+        "Set employer NI (with its per-person threshold), pension and levy rates from a date.",
+    ),
+    (
+        "/evaluation-schemes",
+        gr.DefineEvaluationScheme,
+        "Define a job evaluation scheme from a date: factors, points per level, score bands.",
+    ),
+    (
+        "/evaluations",
+        gr.EvaluateJob,
+        "Evaluate a post's job: total points and the grade they give, published as JobEvaluated.",
+    ),
+)
+"""Every write: path, body (the command itself), and what it does. Each answers 201."""
 
 
-@router.post("/grades", status_code=201)
-async def define_grade(
-    request: Request, body: gr.DefineGrade, x_tenant: TenantHeader = DEFAULT_TENANT
-) -> JSONResponse:
-    """Define a grade from a date: points on a scheme, or a percentage of the Director."""
-    return await _record(request, x_tenant, body)
+def _add_write(path: str, model: type[gr.GradingCommand], doc: str) -> None:
+    async def endpoint(
+        request: Request, body: gr.GradingCommand, x_tenant: TenantHeader = DEFAULT_TENANT
+    ) -> JSONResponse:
+        return await _record(request, x_tenant, body)
+
+    endpoint.__annotations__ = {**endpoint.__annotations__, "body": model}
+    endpoint.__doc__ = doc
+    endpoint.__name__ = path.strip("/").replace("-", "_")
+    router.add_api_route(path, endpoint, methods=["POST"], status_code=201)
 
 
-@router.post("/director-salary", status_code=201)
-async def set_director_salary(
-    request: Request, body: gr.SetDirectorSalary, x_tenant: TenantHeader = DEFAULT_TENANT
-) -> JSONResponse:
-    """Set the Director's salary from a date."""
-    return await _record(request, x_tenant, body)
-
-
-@router.post("/on-cost-rates", status_code=201)
-async def set_on_cost_rates(
-    request: Request, body: gr.SetOnCostRates, x_tenant: TenantHeader = DEFAULT_TENANT
-) -> JSONResponse:
-    """Set employer NI (with its per-person threshold), pension and levy rates from a date."""
-    return await _record(request, x_tenant, body)
-
-
-@router.post("/evaluation-schemes", status_code=201)
-async def define_evaluation_scheme(
-    request: Request, body: gr.DefineEvaluationScheme, x_tenant: TenantHeader = DEFAULT_TENANT
-) -> JSONResponse:
-    """Define a job evaluation scheme from a date: factors, points per level, score bands."""
-    return await _record(request, x_tenant, body)
-
-
-@router.post("/evaluations", status_code=201)
-async def evaluate_job(
-    request: Request, body: gr.EvaluateJob, x_tenant: TenantHeader = DEFAULT_TENANT
-) -> JSONResponse:
-    """Evaluate a post's job: total points and the grade they give, published as JobEvaluated."""
-    return await _record(request, x_tenant, body)
+for _path, _model, _doc in CATALOGUE_WRITES:
+    _add_write(_path, _model, _doc)
 
 
 @router.get("/grades")
@@ -113,7 +107,7 @@ async def list_grades(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """Every grade defined on a date, with its salary range then."""
-    day = (as_of or _today(request)).isoformat()
+    day = (as_of or today(request)).isoformat()
     catalogue = await _view(request, x_tenant, known_at)
     return {"as_of": day, "grades": grade_ranges(catalogue, day)}
 
@@ -152,7 +146,7 @@ async def get_grade_cost(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """A post's full-year cost at a grade: salary, each on-cost and the total."""
-    day = (on or _today(request)).isoformat()
+    day = (on or today(request)).isoformat()
     catalogue = await _view(request, x_tenant, known_at)
     found = grade_cost(catalogue, _grade_name(grade), day, _fte(fte), scp)
     return {
@@ -178,7 +172,7 @@ async def get_pay_spine(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """A scheme's point values on a date."""
-    day = (as_of or _today(request)).isoformat()
+    day = (as_of or today(request)).isoformat()
     return spine_view(await _view(request, x_tenant, known_at), scheme, day)
 
 
@@ -190,7 +184,7 @@ async def get_on_cost_rates(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """The on-cost rates in force on a date."""
-    day = (as_of or _today(request)).isoformat()
+    day = (as_of or today(request)).isoformat()
     rates = rates_on(await _view(request, x_tenant, known_at), day)
     return {
         "as_of": day,
@@ -210,7 +204,7 @@ async def get_evaluation_scheme(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """A job evaluation scheme as in force on a date."""
-    day = (as_of or _today(request)).isoformat()
+    day = (as_of or today(request)).isoformat()
     return scheme_view(await _view(request, x_tenant, known_at), scheme, day)
 
 
@@ -233,6 +227,6 @@ async def list_pending(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """Posts whose grade on a date is proposed and not yet evaluated."""
-    day = (as_of or _today(request)).isoformat()
+    day = (as_of or today(request)).isoformat()
     catalogue = await _view(request, x_tenant, known_at)
     return {"as_of": day, "posts": pending_evaluations(catalogue, day)}

@@ -32,19 +32,3 @@ class TenantGrading(CommandLog[gr.GradingCommand, Catalogue]):
     def decide(self, command: gr.GradingCommand, projection: Catalogue) -> Sequence[EventDraft]:
         """Grading's rules."""
         return decide(command, projection)
-
-
-class Gradings:
-    """Every tenant's grading served by this process, opened on first use."""
-
-    def __init__(self, redis: Redis, clock: Clock = system_clock) -> None:
-        self.redis = redis
-        self.clock = clock
-        self._tenants: dict[str, TenantGrading] = {}
-
-    def tenant(self, tenant: str) -> TenantGrading:
-        """The grading of `tenant` (a name already checked by `check_tenant`)."""
-        found = self._tenants.get(tenant)
-        if found is None:
-            found = self._tenants[tenant] = TenantGrading(self.redis, tenant, self.clock)
-        return found

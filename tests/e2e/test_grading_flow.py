@@ -15,51 +15,12 @@ import httpx
 import pytest
 from conftest import ServiceProcess
 from redis import Redis
+from seed_000 import BASIS, TABLE_1
 
 from contracts.streams import ESTABLISHMENT_EVENTS, stream_key
 from scenarios.loader import bundled_scenario, http_request, load_scenario
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis]
-
-TABLE_1 = [
-    ("Dir 65%", "1", 1, Decimal(102170)),
-    ("Dir 52.5%", "1", 1, Decimal(82310)),  # four such posts, each its own line at 82,310
-    ("Dir 52.5%", "30/37", 1, Decimal(66520)),
-    ("Dir 80%", "1", 1, Decimal(126000)),
-    ("Dir 70%", "1", 1, Decimal(110110)),
-    ("Dir 60%", "1", 1, Decimal(94220)),
-    ("Dir 45%", "1", 1, Decimal(70380)),
-    ("PO6", "1", 2, Decimal(113690)),
-]
-"""Seed 000, Table 1: grade, FTE, posts on the line, the report's figure for the line."""
-
-SEED_000_BASIS: list[dict[str, Any]] = [
-    {
-        "type": "PublishPaySpine",
-        "scheme": "NJC",
-        "effective_date": "2018-04-01",
-        "points": {"47": "42806", "48": "43757", "49": "44697"},
-        "source": "old NJC spine 2018/19: PO6 tops out at 44,697",
-    },
-    {
-        "type": "DefineGrade",
-        "grade": "PO6",
-        "scheme": "NJC",
-        "scp_min": 47,
-        "scp_max": 49,
-        "effective_date": "2018-04-01",
-    },
-    {"type": "SetDirectorSalary", "annual": "122524", "effective_date": "2018-04-01"},
-    {
-        "type": "SetOnCostRates",
-        "effective_date": "2018-04-01",
-        "employer_ni_rate": "0.138",
-        "ni_threshold": "8164",
-        "pension_rate": "0.154",
-        "apprenticeship_levy_rate": "0.005",
-    },
-]
-"""PAY_AND_RULES.md's check parameters for Table 1."""
 
 
 def client(service: ServiceProcess, tenant: str) -> httpx.Client:
@@ -77,7 +38,7 @@ def test_table_1_from_grades_alone_is_within_ten_pounds_a_line(
     grading_service: ServiceProcess, tenant: str
 ) -> None:
     with client(grading_service, tenant) as grading:
-        for command in SEED_000_BASIS:
+        for command in BASIS:
             record(grading, command)
         for grade, fte, posts, report in TABLE_1:
             reply = grading.get(f"/grades/{grade}/cost", params={"on": "2018-04-01", "fte": fte})

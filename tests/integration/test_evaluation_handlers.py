@@ -22,9 +22,9 @@ from eventlog.audit import stream_bodies
 from eventlog.command_log import Submitted
 from eventlog.subscribers import Delivery
 from services.establishment.application import TenantEstablishment
-from services.establishment.evaluations import GradingEventsHandler
+from services.establishment.evaluations import grading_events_handler
 from services.grading.application import TenantGrading
-from services.grading.handlers import EstablishmentEventsHandler
+from services.grading.handlers import establishment_events_handler
 
 pytestmark = pytest.mark.redis
 
@@ -59,7 +59,7 @@ async def test_grading_records_each_establishment_event_once(redis: Redis, tenan
     log = await establishment_with_post(redis, tenant)
     events = await stream_bodies(redis, log.store.keys.stream)
     grading = TenantGrading(redis, tenant)
-    handler = EstablishmentEventsHandler(grading, redis)
+    handler = establishment_events_handler(grading, redis)
     caused = dict(events[1][1], event_id="by-grading", causation_id="grading:some-event")
     caused["type"] = "PostRedesignated"
     batch = [*delivered(events), *delivered([("9-1", caused)]), Delivery("9-2", b"{nope", 1)]
@@ -94,7 +94,7 @@ def job_evaluated(event_id: str, grade: str, effective: str) -> dict[str, Any]:
 
 async def test_establishment_applies_each_evaluation_once(redis: Redis, tenant: str) -> None:
     log = await establishment_with_post(redis, tenant)
-    handler = GradingEventsHandler(log, redis)
+    handler = grading_events_handler(log, redis)
     batch = delivered(
         [
             ("1-1", job_evaluated("ev-1", "PO6", "2018-07-01")),

@@ -8,6 +8,7 @@ from uuid import uuid4
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
+from seed_000 import BASIS, OLD_SPINE_2018, TABLE_1
 
 from contracts import grading as gr
 from contracts.decisions import DomainError
@@ -18,7 +19,6 @@ from services.grading.costing import grade_cost
 from services.grading.domain import decide
 from services.grading.views import pending_evaluations
 
-OLD_SPINE_2018 = {"47": "42806", "48": "43757", "49": "44697"}
 FACTORS = {"knowledge": {"levels": {"1": 100, "2": 200}}, "skills": {"levels": {"1": 50, "2": 90}}}
 BANDS = [
     {"grade": "PO5", "min_points": 0, "max_points": 199},
@@ -75,49 +75,12 @@ class Log:
         return caught.value
 
 
-def seed_000_basis(log: Log) -> None:
-    """PAY_AND_RULES.md's check parameters for seed 000, Table 1."""
-    log.run(
-        {
-            "type": "PublishPaySpine",
-            "scheme": "NJC",
-            "effective_date": "2018-04-01",
-            "points": OLD_SPINE_2018,
-        }
-    )
-    grade = {"type": "DefineGrade", "grade": "PO6", "scheme": "NJC", "scp_min": 47, "scp_max": 49}
-    log.run({**grade, "effective_date": "2018-04-01"})
-    log.run({"type": "SetDirectorSalary", "annual": "122524", "effective_date": "2018-04-01"})
-    log.run(
-        {
-            "type": "SetOnCostRates",
-            "effective_date": "2018-04-01",
-            "employer_ni_rate": "0.138",
-            "ni_threshold": "8164",
-            "pension_rate": "0.154",
-            "apprenticeship_levy_rate": "0.005",
-        }
-    )
-
-
 @pytest.fixture
 def log() -> Log:
     log = Log()
-    seed_000_basis(log)
+    for command in BASIS:
+        log.run(command)
     return log
-
-
-TABLE_1 = [
-    ("Dir 65%", "1", 1, Decimal(102170)),
-    ("Dir 52.5%", "1", 1, Decimal(82310)),
-    ("Dir 52.5%", "30/37", 1, Decimal(66520)),
-    ("Dir 80%", "1", 1, Decimal(126000)),
-    ("Dir 70%", "1", 1, Decimal(110110)),
-    ("Dir 60%", "1", 1, Decimal(94220)),
-    ("Dir 45%", "1", 1, Decimal(70380)),
-    ("PO6", "1", 2, Decimal(113690)),
-]
-"""Seed 000, Table 1: grade, FTE, how many posts, the report's figure for the line."""
 
 
 @pytest.mark.parametrize(("grade", "fte", "posts", "report"), TABLE_1)

@@ -1,0 +1,121 @@
+"""A stream consumer that turns each message into a command for its service's log, in batches.
+
+Every consumer in the system has the same shape: read each message (malformed JSON is refused
+here), translate it into a command, a refusal, or nothing (a message that is not this service's
+business), run the batch's commands through the command log in one atomic append, and write each
+refusal to the service's rejections stream with the original message and the reason. It returns
+only once all of that is durable, so the subscriber acknowledges after the effect (at least once);
+idempotency keys and processed-id marks make a redelivered batch change nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import orjson
+import structlog
+from pydantic import BaseModel, ValidationError
+
+from contracts.rejections import Reason, field_errors
+from contracts.streams import stream_key
+from eventlog.command_log import Accepted, CommandLog, Refused, Submitted
+from eventlog.rejections import Rejection, RejectionWriter
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+    from eventlog.subscribers import Delivery
+
+CommandT = TypeVar("CommandT", bound=BaseModel)
+
+log = structlog.get_logger()
+
+Translate = Callable[[dict[str, Any], str], "Submitted[CommandT] | Refused | None"]
+"""(decoded message, stream entry id) -> a command to run, a refusal, or nothing to do.
+
+May raise pydantic's ValidationError or an UnknownTypeError-like ValueError subclass; the
+handler turns those into refusals.
+"""
+
+
+def invalid(error: ValidationError) -> Refused:
+    """A refusal naming the first few field errors."""
+    errors = field_errors(error.errors())
+    detail = "; ".join(f"{'.'.join(item['loc'])}: {item['msg']}" for item in errors[:5])
+    return Refused(Reason.INVALID, detail, errors)
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """One delivery, read: the message as decoded (or as text) and what it asks."""
+
+    delivery: Delivery
+    message: Any
+    outcome: Submitted[Any] | Refused | None
+
+
+class TranslatingHandler(Generic[CommandT]):
+    """Handles batches from one tenant's `source` stream for one service's command log."""
+
+    def __init__(
+        self,
+        log_: CommandLog[CommandT, Any],
+        redis: Redis,
+        *,
+        source: str,
+        rejections: str,
+        translate: Translate[CommandT],
+        refuse: Callable[[Exception], Refused | None] = lambda _error: None,
+    ) -> None:
+        self.log = log_
+        self.stream = stream_key(log_.tenant, source)
+        self.translate = translate
+        self.refuse = refuse
+        self.rejections = RejectionWriter(
+            redis, log_.tenant, self.stream, stream_key(log_.tenant, rejections), log_.clock
+        )
+
+    def read(self, delivery: Delivery) -> Read:
+        """Decode and translate one delivery; a message that cannot be read is refused."""
+        try:
+            message = orjson.loads(delivery.body)
+        except orjson.JSONDecodeError as error:
+            text = delivery.body.decode("utf-8", errors="replace")
+            return Read(delivery, text, Refused(Reason.MALFORMED, f"not valid JSON: {error}"))
+        if not isinstance(message, dict):
+            refusal = Refused(Reason.MALFORMED, "a message is a JSON object")
+            return Read(delivery, message, refusal)
+        try:
+            return Read(delivery, message, self.translate(message, delivery.entry_id))
+        except ValidationError as error:
+            return Read(delivery, message, invalid(error))
+        except ValueError as error:
+            refused = self.refuse(error)
+            if refused is None:
+                raise
+            return Read(delivery, message, refused)
+
+    async def __call__(self, deliveries: list[Delivery]) -> None:
+        """Record what can be recorded and reject the rest; return once both are durable."""
+        read = [self.read(delivery) for delivery in deliveries]
+        runnable = [item for item in read if isinstance(item.outcome, Submitted)]
+        outcomes = await self.log.execute(
+            [item.outcome for item in runnable if isinstance(item.outcome, Submitted)]
+        )
+        decided = dict(zip((id(item) for item in runnable), outcomes, strict=True))
+        refusals: list[Rejection] = []
+        for item in read:
+            outcome = decided.get(id(item), item.outcome)
+            if isinstance(outcome, Refused):
+                refusals.append(Rejection(item.delivery.entry_id, item.message, outcome))
+        await self.rejections.write(refusals)
+        log.info(
+            "messages handled",
+            tenant=self.log.tenant,
+            stream=self.stream,
+            received=len(deliveries),
+            recorded=sum(isinstance(outcome, Accepted) for outcome in outcomes),
+            rejected=len(refusals),
+        )
