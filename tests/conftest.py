@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -102,26 +103,29 @@ class ServiceProcess:
         return self.process.wait(timeout=20)
 
 
-@pytest.fixture
-def establishment_service(redis_url: str, tenant: str, tmp_path: Path) -> Iterator[ServiceProcess]:
-    """The establishment service in its own process, consuming `tenant`'s command stream."""
-    service = ServiceProcess("services.establishment", redis_url, [tenant], tmp_path / "svc.log")
+@contextmanager
+def running(module: str, redis_url: str, tenant: str, log: Path) -> Iterator[ServiceProcess]:
+    """`module` started as its own process for `tenant`, stopped cleanly afterwards."""
+    service = ServiceProcess(module, redis_url, [tenant], log)
     service.start()
     try:
         yield service
     finally:
         service.stop()
+
+
+@pytest.fixture
+def establishment_service(redis_url: str, tenant: str, tmp_path: Path) -> Iterator[ServiceProcess]:
+    """The establishment service in its own process, consuming `tenant`'s command stream."""
+    with running("services.establishment", redis_url, tenant, tmp_path / "svc.log") as service:
+        yield service
 
 
 @pytest.fixture
 def grading_service(redis_url: str, tenant: str, tmp_path: Path) -> Iterator[ServiceProcess]:
     """The grading service in its own process, consuming `tenant`'s establishment events."""
-    service = ServiceProcess("services.grading", redis_url, [tenant], tmp_path / "grading.log")
-    service.start()
-    try:
+    with running("services.grading", redis_url, tenant, tmp_path / "grading.log") as service:
         yield service
-    finally:
-        service.stop()
 
 
 Tamper = Callable[[str, int, Callable[[dict[str, Any]], None]], Awaitable[tuple[str, str]]]
