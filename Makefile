@@ -40,6 +40,7 @@ faults: setup
 
 bench: setup
 	$(UV) run python bench/replay.py
+	$(UV) run python bench/grading.py
 
 clean:
 	rm -rf $(TOOLS) .venv data
