@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from contracts.costing import grade_cost
 from eventlog.redis_server import EmbeddedRedis
 from eventlog.settings import Settings
 from scenarios.loader import bundled_scenario, http_request, load_scenario
-from services.grading.costing import grade_cost
 from services.grading.main import create_app
 
 if TYPE_CHECKING:

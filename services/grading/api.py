@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from contracts import grading as gr
+from contracts.costing import grade_cost, grade_ranges, rates_on
 from contracts.identifiers import normalise_grade
 from contracts.money import fte_text, money_text, parse_fte
 from contracts.rejections import Reason
@@ -21,7 +22,6 @@ from contracts.streams import DEFAULT_TENANT
 from eventlog.command_log import Accepted, Submitted
 from eventlog.http_params import AsOf, KnownAt, TenantHeader, moment, tenant_log, today
 from eventlog.problems import ProblemError, problem
-from services.grading.costing import grade_cost, grade_ranges, rates_on
 from services.grading.views import evaluations, pending_evaluations, scheme_view, spine_view
 
 if TYPE_CHECKING:

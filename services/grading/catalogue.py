@@ -8,41 +8,13 @@ settled by each series' `at`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
-from services.grading.series import Dated, Series
+from contracts.pay_catalogue import PayCatalogue
+from contracts.series import Dated, Series
 
-SPINE = "pay_spine"
-GRADE = "grade"
-DIRECTOR = "director_salary"
-RATES = "on_cost_rates"
 SCHEME = "evaluation_scheme"
 POST = "post"
-
-DIRECTOR_ID = "director"
-RATES_ID = "employer"
-
-
-@dataclass(frozen=True, slots=True)
-class GradeRange:
-    """A grade: points `scp_min`-`scp_max` on `scheme`, or `director_percent` of the Director."""
-
-    grade: str
-    scheme: str | None
-    scp_min: int | None
-    scp_max: int | None
-    director_percent: Decimal | None
-
-
-@dataclass(frozen=True, slots=True)
-class OnCostRates:
-    """Employer on-costs: NI above a per-person threshold, pension, apprenticeship levy."""
-
-    employer_ni_rate: Decimal
-    ni_threshold: Decimal
-    pension_rate: Decimal
-    apprenticeship_levy_rate: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,14 +43,11 @@ class Folded:
     entry_id: str
 
 
-class Catalogue:
-    """One tenant's grading facts, each as a series over effective dates."""
+class Catalogue(PayCatalogue):
+    """One tenant's grading facts: the pay catalogue, evaluation schemes, posts and evaluations."""
 
     def __init__(self) -> None:
-        self.spines: dict[str, Series[dict[int, Decimal]]] = {}
-        self.grades: dict[str, Series[GradeRange]] = {}
-        self.director = Series[Decimal]()
-        self.rates = Series[OnCostRates]()
+        super().__init__()
         self.schemes: dict[str, Series[EvaluationScheme]] = {}
         self.posts: dict[str, PostCase] = {}
         self.versions: dict[tuple[str, str], int] = {}
@@ -100,7 +69,8 @@ class Catalogue:
         key = (event["aggregate_type"], event["aggregate_id"])
         self.versions[key] = event["aggregate_version"]
         effective: str = event["effective_date"]
-        self._fold(kind, payload, effective, event)
+        if not self.fold_pay(kind, payload, effective, self.sequence, event["event_id"]):
+            self._fold(kind, payload, effective, event)
         return Folded(entry_id)
 
     def _fold(
@@ -108,33 +78,7 @@ class Catalogue:
     ) -> None:
         sequence = self.sequence
         event_id: str = event["event_id"]
-        if kind == "PayScalePublished":
-            points = {int(point): Decimal(value) for point, value in payload["points"].items()}
-            series = self.spines.setdefault(payload["scheme"], Series())
-            series.add(Dated(effective, sequence, points, event_id))
-        elif kind == "GradeDefined":
-            percent = payload.get("director_percent")
-            grade = GradeRange(
-                grade=payload["grade"],
-                scheme=payload.get("scheme"),
-                scp_min=payload.get("scp_min"),
-                scp_max=payload.get("scp_max"),
-                director_percent=Decimal(percent) if percent is not None else None,
-            )
-            self.grades.setdefault(grade.grade, Series()).add(
-                Dated(effective, sequence, grade, event_id)
-            )
-        elif kind == "DirectorSalarySet":
-            self.director.add(Dated(effective, sequence, Decimal(payload["annual"]), event_id))
-        elif kind == "OnCostRatesSet":
-            rates = OnCostRates(
-                employer_ni_rate=Decimal(payload["employer_ni_rate"]),
-                ni_threshold=Decimal(payload["ni_threshold"]),
-                pension_rate=Decimal(payload["pension_rate"]),
-                apprenticeship_levy_rate=Decimal(payload["apprenticeship_levy_rate"]),
-            )
-            self.rates.add(Dated(effective, sequence, rates, event_id))
-        elif kind == "EvaluationSchemeDefined":
+        if kind == "EvaluationSchemeDefined":
             scheme = EvaluationScheme(
                 name=payload["scheme"],
                 factors={

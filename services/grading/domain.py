@@ -11,22 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from contracts import grading as gr
+from contracts.costing import grade_on
 from contracts.decisions import DomainError, EventDraft
 from contracts.identifiers import director_percent
+from contracts.pay_catalogue import DIRECTOR, DIRECTOR_ID, GRADE, RATES, RATES_ID, SPINE
 from contracts.rejections import Reason
-from services.grading.catalogue import (
-    DIRECTOR,
-    DIRECTOR_ID,
-    GRADE,
-    POST,
-    RATES,
-    RATES_ID,
-    SCHEME,
-    SPINE,
-    Catalogue,
-    EvaluationScheme,
-)
-from services.grading.costing import grade_on
+from services.grading.catalogue import POST, SCHEME, Catalogue, EvaluationScheme
 from services.grading.evaluation import band_grade, total_points
 
 if TYPE_CHECKING:

@@ -11,11 +11,11 @@ from pydantic import TypeAdapter, ValidationError
 from seed_000 import BASIS, OLD_SPINE_2018, TABLE_1
 
 from contracts import grading as gr
+from contracts.costing import grade_cost
 from contracts.decisions import DomainError
 from contracts.money import parse_fte
 from contracts.rejections import Reason
 from services.grading.catalogue import Catalogue
-from services.grading.costing import grade_cost
 from services.grading.domain import decide
 from services.grading.views import pending_evaluations
 

@@ -1,5 +1,7 @@
 """What a grade costs on a date (pure): salary at a point, employer on-costs, annual cost.
 
+Grading answers `GET /grades/{grade}/cost` with this; finance costs posts with the same code.
+
 The model is PAY_AND_RULES.md's: `annual = FTE*S*(1 + pension + levy) + NI*max(0, FTE*S - T)`.
 The NI threshold T is per person and is not pro-rated by FTE, which is why a part-time post costs
 more than its FTE share of a full-time one. Everything stays `Decimal`; components are rounded to
@@ -15,11 +17,11 @@ from typing import TYPE_CHECKING
 from contracts.decisions import DomainError
 from contracts.identifiers import director_percent
 from contracts.money import PENNY
+from contracts.pay_catalogue import GradeRange
 from contracts.rejections import Reason
-from services.grading.catalogue import GradeRange
 
 if TYPE_CHECKING:
-    from services.grading.catalogue import Catalogue, OnCostRates
+    from contracts.pay_catalogue import OnCostRates, PayCatalogue
 
 HUNDRED = Decimal(100)
 
@@ -50,7 +52,7 @@ def _pennies(amount: Decimal) -> Decimal:
     return amount.quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
-def grade_on(catalogue: Catalogue, grade: str, on: str) -> GradeRange | None:
+def grade_on(catalogue: PayCatalogue, grade: str, on: str) -> GradeRange | None:
     """The grade's definition on `on`; a 'Dir X%' grade needs none (it is X% of the Director)."""
     series = catalogue.grades.get(grade)
     found = series.at(on) if series else None
@@ -62,7 +64,7 @@ def grade_on(catalogue: Catalogue, grade: str, on: str) -> GradeRange | None:
     return GradeRange(grade, None, None, None, percent)
 
 
-def rates_on(catalogue: Catalogue, on: str) -> OnCostRates:
+def rates_on(catalogue: PayCatalogue, on: str) -> OnCostRates:
     """The on-cost rates in force on `on`."""
     found = catalogue.rates.at(on)
     if found is None:
@@ -71,7 +73,7 @@ def rates_on(catalogue: Catalogue, on: str) -> OnCostRates:
 
 
 def salary_on(
-    catalogue: Catalogue, grade: GradeRange, on: str, scp: int | None
+    catalogue: PayCatalogue, grade: GradeRange, on: str, scp: int | None
 ) -> tuple[int | None, Decimal]:
     """The point used and the full-time salary there (default: the top of the grade)."""
     if grade.director_percent is not None:
@@ -124,7 +126,7 @@ def cost(
 
 
 def grade_cost(
-    catalogue: Catalogue, grade: str, on: str, fte: Decimal, scp: int | None = None
+    catalogue: PayCatalogue, grade: str, on: str, fte: Decimal, scp: int | None = None
 ) -> GradeCost:
     """The cost of a post at `grade` on `on`.
 
@@ -139,7 +141,7 @@ def grade_cost(
     return GradeCost(grade, on, point, fte, _pennies(salary), pay, ni, pension, levy)
 
 
-def grade_ranges(catalogue: Catalogue, on: str) -> list[dict[str, object]]:
+def grade_ranges(catalogue: PayCatalogue, on: str) -> list[dict[str, object]]:
     """Every grade defined on `on` with its salary range then (None where no figures exist)."""
     listed: list[dict[str, object]] = []
     for name in sorted(catalogue.grades):

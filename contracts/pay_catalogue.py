@@ -1,0 +1,88 @@
+"""The pay catalogue as grading records it, folded from `grading.events` (pure).
+
+Pay spines, grades, the Director's salary and on-cost rates, each a series over effective dates.
+Grading owns these facts; any service that needs what a grade costs (finance's budget, recruitment's
+"one grade either side by salary") folds the same events with this same code, so every service
+reads the catalogue exactly as grading does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from contracts.series import Dated, Series
+
+SPINE = "pay_spine"
+GRADE = "grade"
+DIRECTOR = "director_salary"
+RATES = "on_cost_rates"
+
+DIRECTOR_ID = "director"
+RATES_ID = "employer"
+
+
+@dataclass(frozen=True, slots=True)
+class GradeRange:
+    """A grade: points `scp_min`-`scp_max` on `scheme`, or `director_percent` of the Director."""
+
+    grade: str
+    scheme: str | None
+    scp_min: int | None
+    scp_max: int | None
+    director_percent: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class OnCostRates:
+    """Employer on-costs: NI above a per-person threshold, pension, apprenticeship levy."""
+
+    employer_ni_rate: Decimal
+    ni_threshold: Decimal
+    pension_rate: Decimal
+    apprenticeship_levy_rate: Decimal
+
+
+class PayCatalogue:
+    """Spines, grades, the Director's salary and on-cost rates, as series over effective dates."""
+
+    def __init__(self) -> None:
+        self.spines: dict[str, Series[dict[int, Decimal]]] = {}
+        self.grades: dict[str, Series[GradeRange]] = {}
+        self.director = Series[Decimal]()
+        self.rates = Series[OnCostRates]()
+
+    def fold_pay(
+        self, kind: str, payload: dict[str, Any], effective: str, sequence: int, event_id: str
+    ) -> bool:
+        """Fold one catalogue event; False if `kind` is not a catalogue event."""
+        if kind == "PayScalePublished":
+            points = {int(point): Decimal(value) for point, value in payload["points"].items()}
+            series = self.spines.setdefault(payload["scheme"], Series())
+            series.add(Dated(effective, sequence, points, event_id))
+        elif kind == "GradeDefined":
+            percent = payload.get("director_percent")
+            grade = GradeRange(
+                grade=payload["grade"],
+                scheme=payload.get("scheme"),
+                scp_min=payload.get("scp_min"),
+                scp_max=payload.get("scp_max"),
+                director_percent=Decimal(percent) if percent is not None else None,
+            )
+            self.grades.setdefault(grade.grade, Series()).add(
+                Dated(effective, sequence, grade, event_id)
+            )
+        elif kind == "DirectorSalarySet":
+            self.director.add(Dated(effective, sequence, Decimal(payload["annual"]), event_id))
+        elif kind == "OnCostRatesSet":
+            rates = OnCostRates(
+                employer_ni_rate=Decimal(payload["employer_ni_rate"]),
+                ni_threshold=Decimal(payload["ni_threshold"]),
+                pension_rate=Decimal(payload["pension_rate"]),
+                apprenticeship_levy_rate=Decimal(payload["apprenticeship_levy_rate"]),
+            )
+            self.rates.add(Dated(effective, sequence, rates, event_id))
+        else:
+            return False
+        return True
