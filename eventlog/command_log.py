@@ -106,7 +106,12 @@ class Refused:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
 
-Outcome = Accepted | Refused
+@dataclass(frozen=True, slots=True)
+class Unchanged:
+    """A command that needed no event (e.g. a deletion of a post nobody holds, for recruitment)."""
+
+
+Outcome = Accepted | Refused | Unchanged
 
 
 def fingerprint(command: BaseModel) -> str:
@@ -132,8 +137,8 @@ async def replay(
     return projection
 
 
-class CommandLog(ABC, Generic[CommandT, ProjectionT]):
-    """One tenant's stream of one service, folded, with the command path that appends to it."""
+class FoldedStream(ABC, Generic[ProjectionT]):
+    """One tenant's stream of one service, folded as far as it has been read."""
 
     def __init__(self, redis: Redis, tenant: str, stream: str, clock: Clock = system_clock) -> None:
         self.tenant = tenant
@@ -147,14 +152,6 @@ class CommandLog(ABC, Generic[CommandT, ProjectionT]):
     @abstractmethod
     def new_projection(self) -> ProjectionT:
         """An empty projection."""
-
-    @abstractmethod
-    def decide(self, command: CommandT, projection: ProjectionT) -> Sequence[EventDraft]:
-        """The events `command` records, or DomainError."""
-
-    def actor(self, command: CommandT) -> str:
-        """Who is recorded as having asked (the command's `actor`, if it has one)."""
-        return str(getattr(command, "actor", None) or "unknown")
 
     async def _catch_up(self) -> None:
         """Fold whatever was appended since the projection was last brought up to date.
@@ -207,6 +204,41 @@ class CommandLog(ABC, Generic[CommandT, ProjectionT]):
             self._past.popitem(last=False)
         return view
 
+
+class Follower(FoldedStream[ProjectionT]):
+    """Another service's stream, folded read-only: facts this service needs but does not own.
+
+    Reading the owner's log (never a copy of it) keeps `known_at` exact: a fact counts from when
+    its owner recorded it.
+    """
+
+    def __init__(
+        self,
+        redis: Redis,
+        tenant: str,
+        stream: str,
+        make: Callable[[], ProjectionT],
+        clock: Clock = system_clock,
+    ) -> None:
+        self._make = make
+        super().__init__(redis, tenant, stream, clock)
+
+    def new_projection(self) -> ProjectionT:
+        """An empty projection of the followed stream."""
+        return self._make()
+
+
+class CommandLog(FoldedStream[ProjectionT], Generic[CommandT, ProjectionT]):
+    """One tenant's own stream, folded, with the command path that appends to it."""
+
+    @abstractmethod
+    def decide(self, command: CommandT, projection: ProjectionT) -> Sequence[EventDraft]:
+        """The events `command` records, or DomainError."""
+
+    def actor(self, command: CommandT) -> str:
+        """Who is recorded as having asked (the command's `actor`, if it has one)."""
+        return str(getattr(command, "actor", None) or "unknown")
+
     async def execute(self, submitted: Sequence[Submitted[CommandT]]) -> list[Outcome]:
         """Decide and record a batch of commands in one atomic append.
 
@@ -249,6 +281,9 @@ class CommandLog(ABC, Generic[CommandT, ProjectionT]):
                 decided = self.decide(item.command, self.projection)
             except DomainError as error:
                 outcomes.append(Refused(error.reason, error.detail))
+                continue
+            if not decided:
+                outcomes.append(Unchanged())
                 continue
             if key is not None:
                 first_draft_of[key] = len(drafts)

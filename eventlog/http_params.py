@@ -14,12 +14,13 @@ from fastapi import Header, Query
 from contracts.rejections import Reason
 from contracts.streams import InvalidTenantError, check_tenant
 from eventlog.clock import format_timestamp, parse_timestamp
+from eventlog.command_log import Accepted, Refused, Submitted
 from eventlog.problems import ProblemError
 
 if TYPE_CHECKING:
     from fastapi import Request
 
-    from eventlog.command_log import Tenants
+    from eventlog.command_log import CommandLog, Tenants
 
 TenantHeader = Annotated[str, Header(alias="X-Tenant")]
 AsOf = Annotated[date | None, Query(description="effective date (default today)")]
@@ -66,3 +67,18 @@ def now(request: Request) -> str:
     """Now by the service's clock, as a recorded-time stamp: the default `known_at`."""
     logs: Tenants[Any] = request.app.state.logs
     return format_timestamp(logs.clock())
+
+
+async def run_command(log: CommandLog[Any, Any], command: Any) -> Accepted:
+    """Run one command from an HTTP request; anything but a recorded event is a problem.
+
+    The command's `command_id` is its idempotency key, so a retried request gets the same answer.
+    """
+    command_id = getattr(command, "command_id", None)
+    key = f"command:{command_id}" if command_id else None
+    outcome = (await log.execute([Submitted(command, key)]))[0]
+    if isinstance(outcome, Accepted):
+        return outcome
+    if isinstance(outcome, Refused):
+        raise ProblemError(outcome.reason, outcome.detail, outcome.errors)
+    raise ProblemError(Reason.NO_CHANGE, "the command needs nothing recorded")

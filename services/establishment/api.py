@@ -15,9 +15,17 @@ from fastapi.responses import JSONResponse
 from contracts import establishment as est
 from contracts.rejections import Reason
 from contracts.streams import DEFAULT_TENANT
-from eventlog.command_log import Accepted, Submitted
-from eventlog.http_params import AsOf, KnownAt, TenantHeader, moment, now, tenant_log, today
-from eventlog.problems import ProblemError, problem
+from eventlog.http_params import (
+    AsOf,
+    KnownAt,
+    TenantHeader,
+    moment,
+    now,
+    run_command,
+    tenant_log,
+    today,
+)
+from eventlog.problems import ProblemError
 from services.establishment.application import TenantEstablishment, with_post_id
 from services.establishment.views import UnknownOrgUnitError, diff, find_post, org_units, structure
 
@@ -35,12 +43,8 @@ def _tenant(request: Request, tenant: str) -> TenantEstablishment:
 async def _record(
     request: Request, tenant: str, command: est.EstablishmentCommand, status: int
 ) -> JSONResponse:
-    command = with_post_id(command)
-    key = f"command:{command.command_id}" if command.command_id else None
-    outcome = (await _tenant(request, tenant).execute([Submitted(command, key)]))[0]
-    if isinstance(outcome, Accepted):
-        return JSONResponse(outcome.result(), status_code=status)
-    return problem(outcome.reason, outcome.detail, outcome.errors, request.url.path)
+    accepted = await run_command(_tenant(request, tenant), with_post_id(command))
+    return JSONResponse(accepted.result(), status_code=status)
 
 
 @router.post("/org-units", status_code=201)

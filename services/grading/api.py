@@ -19,9 +19,8 @@ from contracts.identifiers import normalise_grade
 from contracts.money import fte_text, money_text, parse_fte
 from contracts.rejections import Reason
 from contracts.streams import DEFAULT_TENANT
-from eventlog.command_log import Accepted, Submitted
-from eventlog.http_params import AsOf, KnownAt, TenantHeader, moment, tenant_log, today
-from eventlog.problems import ProblemError, problem
+from eventlog.http_params import AsOf, KnownAt, TenantHeader, moment, run_command, tenant_log, today
+from eventlog.problems import ProblemError
 from services.grading.views import evaluations, pending_evaluations, scheme_view, spine_view
 
 if TYPE_CHECKING:
@@ -41,10 +40,7 @@ async def _view(request: Request, tenant: str, known_at: str | None) -> Catalogu
 
 
 async def _record(request: Request, tenant: str, command: gr.GradingCommand) -> JSONResponse:
-    key = f"command:{command.command_id}" if command.command_id else None
-    outcome = (await _tenant(request, tenant).execute([Submitted(command, key)]))[0]
-    if not isinstance(outcome, Accepted):
-        return problem(outcome.reason, outcome.detail, outcome.errors, request.url.path)
+    outcome = await run_command(_tenant(request, tenant), command)
     answer = outcome.result()
     if outcome.event["type"] == "JobEvaluated":
         payload = outcome.event["payload"]
