@@ -42,6 +42,7 @@ class ServiceSpec:
 SERVICES = (
     ServiceSpec("establishment", "services.establishment", 8101),
     ServiceSpec("grading", "services.grading", 8102),
+    ServiceSpec("recruitment", "services.recruitment", 8103),
 )
 """Every service built so far, in start order."""
 

@@ -86,3 +86,24 @@ class PayCatalogue:
         else:
             return False
         return True
+
+
+class PayCatalogueView(PayCatalogue):
+    """The pay catalogue folded from `grading.events` by a service that follows that stream."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entry_id = "0-0"
+        self.recorded_at = ""
+
+    def apply(self, event: dict[str, Any], entry_id: str = "") -> None:
+        """Fold one grading event; events about anything but the catalogue are passed over."""
+        self.entry_id = entry_id or self.entry_id
+        self.recorded_at = event.get("recorded_at", self.recorded_at)
+        self.fold_pay(
+            event["type"],
+            event["payload"],
+            event["effective_date"],
+            event["sequence"],
+            event["event_id"],
+        )

@@ -11,6 +11,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from contracts import establishment as est
 from contracts import grading as gr
+from contracts import recruitment as rc
 from contracts.envelope import Envelope
 from contracts.upcasting import current_version, upcast
 
@@ -52,6 +53,33 @@ GRADING_COMMAND_TYPES: dict[str, type[BaseModel]] = {
 }
 """Grading's public commands, by name (its internal ones come only from establishment events)."""
 
+RECRUITMENT_COMMAND_TYPES: dict[str, type[BaseModel]] = {
+    "AppointPostholder": rc.AppointPostholder,
+    "RecordLeaver": rc.RecordLeaver,
+    "ApproveRecruitment": rc.ApproveRecruitment,
+    "FreezeVacancies": rc.FreezeVacancies,
+    "LiftFreeze": rc.LiftFreeze,
+    "StartRedeploymentTrial": rc.StartRedeploymentTrial,
+    "ConcludeTrial": rc.ConcludeTrial,
+    "MakeRedundant": rc.MakeRedundant,
+}
+"""Recruitment's public commands (deletions reach it as establishment events)."""
+
+EVENT_TYPES.update(
+    {
+        "PostholderAppointed": rc.PostholderAppointed,
+        "PostholderLeft": rc.PostholderLeft,
+        "RecruitmentApproved": rc.RecruitmentApproved,
+        "VacancyFreezeImposed": rc.VacancyFreezeImposed,
+        "VacancyFreezeLifted": rc.VacancyFreezeLifted,
+        "StaffPlacedAtRisk": rc.StaffPlacedAtRisk,
+        "RedeploymentTrialStarted": rc.RedeploymentTrialStarted,
+        "StaffRedeployed": rc.StaffRedeployed,
+        "RedeploymentTrialEnded": rc.RedeploymentTrialEnded,
+        "StaffMadeRedundant": rc.StaffMadeRedundant,
+    }
+)
+
 EVENT_TYPES.update(
     {
         "PayScalePublished": gr.PayScalePublished,
@@ -69,6 +97,7 @@ SERVICE_OF_COMMAND: dict[str, str] = {
     **dict.fromkeys(COMMAND_TYPES, "establishment"),
     **dict.fromkeys(est.COMMAND_FOR_EVENT, "establishment"),
     **dict.fromkeys(GRADING_COMMAND_TYPES, "grading"),
+    **dict.fromkeys(RECRUITMENT_COMMAND_TYPES, "recruitment"),
 }
 """Which service records each command type (a scenario may mix them)."""
 
@@ -77,6 +106,7 @@ _ESTABLISHMENT_COMMAND: TypeAdapter[est.EstablishmentCommand] = TypeAdapter(
 )
 
 _GRADING_COMMAND: TypeAdapter[gr.GradingCommand] = TypeAdapter(gr.GradingCommand)
+_RECRUITMENT_COMMAND: TypeAdapter[rc.RecruitmentCommand] = TypeAdapter(rc.RecruitmentCommand)
 
 
 class UnknownTypeError(ValueError):
@@ -128,8 +158,13 @@ def any_command_from_message(raw: dict[str, Any]) -> BaseModel:
         UnknownTypeError: no service records that type.
         pydantic.ValidationError: the fields do not make a valid command.
     """
-    if SERVICE_OF_COMMAND.get(str(raw.get("type"))) == "grading":
+    service = SERVICE_OF_COMMAND.get(str(raw.get("type")))
+    if service == "grading":
         return grading_command_from_message(raw)
+    if service == "recruitment":
+        return _RECRUITMENT_COMMAND.validate_python(
+            RECRUITMENT_COMMAND_TYPES[str(raw["type"])].model_validate(raw)
+        )
     return command_from_message(raw)
 
 
@@ -157,6 +192,7 @@ __all__ = [
     "COMMAND_TYPES",
     "EVENT_TYPES",
     "GRADING_COMMAND_TYPES",
+    "RECRUITMENT_COMMAND_TYPES",
     "SERVICE_OF_COMMAND",
     "UnknownTypeError",
     "ValidationError",

@@ -29,6 +29,9 @@ class Reason(StrEnum):
     REPORTING_CYCLE = "reporting-cycle"
     NO_CHANGE = "no-change"
     COMMAND_REUSED = "command-id-reused"
+    POST_FILLED = "post-filled"
+    VACANCY_FROZEN = "vacancy-frozen"
+    RING_FENCED = "ring-fenced"
 
 
 STATUS: dict[Reason, int] = {
@@ -43,6 +46,9 @@ STATUS: dict[Reason, int] = {
     Reason.REPORTING_CYCLE: 409,
     Reason.NO_CHANGE: 409,
     Reason.COMMAND_REUSED: 409,
+    Reason.POST_FILLED: 409,
+    Reason.VACANCY_FROZEN: 409,
+    Reason.RING_FENCED: 409,
 }
 """HTTP status for each reason (API.md: 404 unknown thing, 409 conflict, 422 invalid input)."""
 
@@ -58,6 +64,9 @@ TITLES: dict[Reason, str] = {
     Reason.REPORTING_CYCLE: "Reporting-line cycle",
     Reason.NO_CHANGE: "Nothing would change",
     Reason.COMMAND_REUSED: "Command id reused with different content",
+    Reason.POST_FILLED: "Post already filled",
+    Reason.VACANCY_FROZEN: "Vacancy frozen",
+    Reason.RING_FENCED: "Ring-fenced for staff at risk",
 }
 
 

@@ -9,12 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from contracts.envelope import Envelope
-from contracts.registry import COMMAND_TYPES, EVENT_TYPES, GRADING_COMMAND_TYPES
+from contracts.registry import (
+    COMMAND_TYPES,
+    EVENT_TYPES,
+    GRADING_COMMAND_TYPES,
+    RECRUITMENT_COMMAND_TYPES,
+)
 
 
 def command_schemas() -> dict[str, dict[str, Any]]:
     """Type name -> JSON Schema of the command as sent on a stream or over HTTP."""
-    every = {**COMMAND_TYPES, **GRADING_COMMAND_TYPES}
+    every = {**COMMAND_TYPES, **GRADING_COMMAND_TYPES, **RECRUITMENT_COMMAND_TYPES}
     return {name: model.model_json_schema() for name, model in every.items()}
 
 

@@ -18,9 +18,10 @@ ESTABLISHMENT_REJECTIONS = "establishment.rejections"
 GRADING_EVENTS = "grading.events"
 GRADING_REJECTIONS = "grading.rejections"
 RECRUITMENT_EVENTS = "recruitment.events"
+RECRUITMENT_REJECTIONS = "recruitment.rejections"
 FINANCE_COST_UPDATES = "finance.cost-updates"
 
-EVENT_STREAMS = (ESTABLISHMENT_EVENTS, GRADING_EVENTS)
+EVENT_STREAMS = (ESTABLISHMENT_EVENTS, GRADING_EVENTS, RECRUITMENT_EVENTS)
 """Hash-chained event stores that `verify` and `replay` walk, in dependency order."""
 
 

@@ -1,4 +1,4 @@
-"""`GET /health` for every service: ok once Redis answers and every subscriber is reading."""
+"""`GET /health` (ready to serve) and `GET /progress` (how far each consumer has read)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import Request  # noqa: TC002 - FastAPI reads route annotations at runtime
 from fastapi.responses import JSONResponse
+
+from eventlog.subscribers import progress
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -31,3 +33,14 @@ def install_health(app: FastAPI, service: str) -> None:
         if problems:
             body["problems"] = problems
         return JSONResponse(body, status_code=200 if not problems else 503)
+
+    @app.get("/progress")
+    async def consumer_progress(request: Request) -> dict[str, Any]:
+        """How far each consumer group has read its stream (for operators and scripts)."""
+        redis = request.app.state.redis
+        groups = [await progress(redis, item) for item in request.app.state.subscriptions]
+        return {
+            "service": service,
+            "caught_up": all(g["caught_up"] for g in groups),
+            "groups": groups,
+        }

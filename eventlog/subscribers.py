@@ -251,3 +251,26 @@ async def consume(
         reclaim_idle_ms=settings.reclaim_idle_ms,
         max_deliveries=settings.max_deliveries,
     )
+
+
+def _text(value: object) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+async def progress(redis: Redis, subscription: Subscription) -> dict[str, Any]:
+    """How far a subscription's group has got: caught up when it has read and acked everything."""
+    stream, group = subscription.stream, subscription.group
+    last = _text((await redis.xinfo_stream(stream))["last-generated-id"])
+    found = next(
+        (info for info in await redis.xinfo_groups(stream) if _text(info["name"]) == group), None
+    )
+    delivered = _text(found["last-delivered-id"]) if found else "0-0"
+    pending = int(found["pending"]) if found else 0
+    return {
+        "stream": stream,
+        "group": group,
+        "last_entry_id": last,
+        "last_delivered_id": delivered,
+        "pending": pending,
+        "caught_up": delivered == last and pending == 0,
+    }

@@ -36,6 +36,14 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "SetOnCostRates": ("/on-cost-rates", None),
     "DefineEvaluationScheme": ("/evaluation-schemes", None),
     "EvaluateJob": ("/evaluations", None),
+    "AppointPostholder": ("/appointments", None),
+    "RecordLeaver": ("/leavers", None),
+    "ApproveRecruitment": ("/approvals", None),
+    "FreezeVacancies": ("/freezes", None),
+    "LiftFreeze": ("/freezes/{freeze_id}/lift", "freeze_id"),
+    "StartRedeploymentTrial": ("/redeployments", None),
+    "ConcludeTrial": ("/redeployments/outcome", None),
+    "MakeRedundant": ("/redundancies", None),
 }
 """Command type -> (HTTP path, the field that moves from the body into the path)."""
 

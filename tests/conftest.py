@@ -128,6 +128,13 @@ def grading_service(redis_url: str, tenant: str, tmp_path: Path) -> Iterator[Ser
         yield service
 
 
+@pytest.fixture
+def recruitment_service(redis_url: str, tenant: str, tmp_path: Path) -> Iterator[ServiceProcess]:
+    """The recruitment service in its own process, consuming `tenant`'s establishment events."""
+    with running("services.recruitment", redis_url, tenant, tmp_path / "recruit.log") as service:
+        yield service
+
+
 Tamper = Callable[[str, int, Callable[[dict[str, Any]], None]], Awaitable[tuple[str, str]]]
 
 

@@ -1,0 +1,232 @@
+"""Recruitment messages: postholders, vacancy control, staff at risk and redeployment.
+
+People appear only as an opaque `person_ref`: no names or personal data in any event. A contract
+is one person holding one post from a start date; a person may hold several (one per post).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from contracts.envelope import Message
+from contracts.establishment import CommandFields
+from contracts.identifiers import Identifier, Title
+from contracts.money import Fte, RecordedFte
+
+TRIAL_DAYS = 28
+"""The statutory trial period in a suitable alternative post: 4 weeks."""
+
+
+class Decision(Message):
+    """Who decided, and the minute or paper that records it."""
+
+    decided_by: Title | None = None
+    reference: str | None = Field(default=None, max_length=200)
+
+
+# --- commands (HTTP bodies) ---
+
+
+class AppointPostholder(CommandFields):
+    """Appoint a person to a post from a start date, optionally at a spinal point."""
+
+    type: Literal["AppointPostholder"] = "AppointPostholder"
+    post_id: Identifier
+    person_ref: Identifier
+    start_date: date
+    scp: int | None = Field(default=None, ge=1, le=200)
+    fte: Fte | None = None
+
+
+class RecordLeaver(CommandFields):
+    """A postholder leaves a post; `end_date` is their last day in it."""
+
+    type: Literal["RecordLeaver"] = "RecordLeaver"
+    post_id: Identifier
+    person_ref: Identifier
+    end_date: date
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class ApproveRecruitment(CommandFields, Decision):
+    """Approval to recruit to a post, from a date."""
+
+    type: Literal["ApproveRecruitment"] = "ApproveRecruitment"
+    post_id: Identifier
+    effective_date: date
+
+
+class FreezeVacancies(CommandFields, Decision):
+    """Vacancy control: no approvals or appointments to a post, or anywhere in an org unit."""
+
+    type: Literal["FreezeVacancies"] = "FreezeVacancies"
+    freeze_id: Identifier | None = None
+    post_id: Identifier | None = None
+    org_unit_id: Identifier | None = None
+    effective_date: date
+    reason: str | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _one_scope(self) -> FreezeVacancies:
+        if (self.post_id is None) == (self.org_unit_id is None):
+            raise ValueError("freeze exactly one of post_id or org_unit_id")
+        return self
+
+
+class LiftFreezeBody(CommandFields, Decision):
+    """End a vacancy freeze from a date (the freeze is named in the path)."""
+
+    effective_date: date
+
+
+class LiftFreeze(LiftFreezeBody):
+    """`LiftFreezeBody` naming the freeze."""
+
+    type: Literal["LiftFreeze"] = "LiftFreeze"
+    freeze_id: Identifier
+
+
+class StartRedeploymentTrial(CommandFields):
+    """An at-risk person starts a 4-week trial in a suitable alternative post."""
+
+    type: Literal["StartRedeploymentTrial"] = "StartRedeploymentTrial"
+    person_ref: Identifier
+    to_post_id: Identifier
+    trial_start: date
+    from_post_id: Identifier | None = None
+    scp: int | None = Field(default=None, ge=1, le=200)
+
+
+class ConcludeTrial(CommandFields):
+    """A redeployment trial ends: the person stays in the post, or returns to being at risk."""
+
+    type: Literal["ConcludeTrial"] = "ConcludeTrial"
+    person_ref: Identifier
+    to_post_id: Identifier
+    outcome: Literal["redeployed", "returned"]
+    effective_date: date
+
+
+class MakeRedundant(CommandFields):
+    """An at-risk person is made redundant from a date."""
+
+    type: Literal["MakeRedundant"] = "MakeRedundant"
+    person_ref: Identifier
+    post_id: Identifier
+    effective_date: date
+
+
+class PlaceAtRisk(CommandFields):
+    """Recruitment learns that a post is deleted: whoever holds it then is at risk."""
+
+    type: Literal["PlaceAtRisk"] = "PlaceAtRisk"
+    post_id: Identifier
+    effective_date: date
+    source_event_id: Identifier
+
+
+RecruitmentCommand = (
+    AppointPostholder
+    | RecordLeaver
+    | ApproveRecruitment
+    | FreezeVacancies
+    | LiftFreeze
+    | StartRedeploymentTrial
+    | ConcludeTrial
+    | MakeRedundant
+    | PlaceAtRisk
+)
+
+
+# --- events (payloads; the envelope's effective date is the start, end or decision date) ---
+
+
+class PostholderAppointed(Message):
+    """A person holds a post from the envelope's effective date."""
+
+    contract_id: Identifier
+    post_id: Identifier
+    person_ref: Identifier
+    scp: int | None = None
+    fte: RecordedFte
+
+
+class PostholderLeft(Message):
+    """A contract ends; the envelope's effective date is the last day in post."""
+
+    contract_id: Identifier
+    post_id: Identifier
+    person_ref: Identifier
+    reason: str | None = None
+
+
+class RecruitmentApproved(Decision):
+    """Approval to recruit to a post from the envelope's effective date."""
+
+    post_id: Identifier
+
+
+class VacancyFreezeImposed(Decision):
+    """A vacancy freeze on a post or an org unit (and its sub-units) from the effective date."""
+
+    freeze_id: Identifier
+    post_id: Identifier | None = None
+    org_unit_id: Identifier | None = None
+    reason: str | None = None
+
+
+class VacancyFreezeLifted(Decision):
+    """A vacancy freeze ends from the envelope's effective date."""
+
+    freeze_id: Identifier
+
+
+class StaffPlacedAtRisk(Message):
+    """A postholder's post is deleted: they are at risk of redundancy from the deletion date."""
+
+    contract_id: Identifier
+    post_id: Identifier
+    person_ref: Identifier
+    source_event_id: Identifier | None = None
+
+
+class RedeploymentTrialStarted(Message):
+    """An at-risk person is on trial in another post from the effective date for 4 weeks."""
+
+    contract_id: Identifier
+    at_risk_contract_id: Identifier
+    person_ref: Identifier
+    from_post_id: Identifier
+    to_post_id: Identifier
+    trial_end: date
+    scp: int | None = None
+    fte: RecordedFte
+
+
+class StaffRedeployed(Message):
+    """The trial succeeded: the person holds the new post; no longer at risk."""
+
+    contract_id: Identifier
+    at_risk_contract_id: Identifier
+    person_ref: Identifier
+    to_post_id: Identifier
+
+
+class RedeploymentTrialEnded(Message):
+    """The trial did not lead to redeployment: the person is at risk again."""
+
+    contract_id: Identifier
+    at_risk_contract_id: Identifier
+    person_ref: Identifier
+    to_post_id: Identifier
+
+
+class StaffMadeRedundant(Message):
+    """An at-risk person is made redundant from the effective date."""
+
+    contract_id: Identifier
+    person_ref: Identifier
+    post_id: Identifier

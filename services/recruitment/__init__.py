@@ -1,0 +1,1 @@
+"""The recruitment service: postholders, vacancies, vacancy control, staff at risk, redeployment."""

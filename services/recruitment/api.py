@@ -1,0 +1,124 @@
+"""HTTP routes of the recruitment service (API.md), and the as-of / known-at views.
+
+Appointments, leavers, vacancy control and redeployment are written; vacancies, staff at risk and
+postholders are read for any `as_of` and `known_at`. Routes only translate; rules are in
+`domain.py`, answers in `views.py`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from contracts import recruitment as rc
+from contracts.streams import DEFAULT_TENANT
+from eventlog.http_params import AsOf, KnownAt, TenantHeader, moment, run_command, tenant_log, today
+from services.recruitment.views import at_risk, postholders, vacancies
+
+if TYPE_CHECKING:
+    from services.recruitment.application import TenantRecruitment
+
+router = APIRouter()
+
+
+def _tenant(request: Request, tenant: str) -> TenantRecruitment:
+    found: TenantRecruitment = tenant_log(request, tenant)
+    return found
+
+
+async def _record(request: Request, tenant: str, command: rc.RecruitmentCommand) -> JSONResponse:
+    accepted = await run_command(_tenant(request, tenant), command)
+    return JSONResponse(accepted.result(), status_code=201)
+
+
+WRITES: tuple[tuple[str, type[rc.RecruitmentCommand], str], ...] = (
+    ("/appointments", rc.AppointPostholder, "Appoint a person to a post from a start date."),
+    ("/leavers", rc.RecordLeaver, "Record a postholder leaving; end_date is the last day."),
+    ("/approvals", rc.ApproveRecruitment, "Approve recruitment to a post from a date."),
+    ("/freezes", rc.FreezeVacancies, "Freeze vacancies on a post or an org unit."),
+    (
+        "/redeployments",
+        rc.StartRedeploymentTrial,
+        "Start an at-risk person's 4-week trial in a suitable alternative post.",
+    ),
+    (
+        "/redeployments/outcome",
+        rc.ConcludeTrial,
+        "End a trial: redeployed into the post, or returned to being at risk.",
+    ),
+    ("/redundancies", rc.MakeRedundant, "Make an at-risk person redundant from a date."),
+)
+"""Every write whose body is the command itself: path, command, what it does. Each answers 201."""
+
+
+def _add_write(path: str, model: type[rc.RecruitmentCommand], doc: str) -> None:
+    async def endpoint(
+        request: Request, body: rc.RecruitmentCommand, x_tenant: TenantHeader = DEFAULT_TENANT
+    ) -> JSONResponse:
+        return await _record(request, x_tenant, body)
+
+    endpoint.__annotations__ = {**endpoint.__annotations__, "body": model}
+    endpoint.__doc__ = doc
+    endpoint.__name__ = path.strip("/").replace("-", "_").replace("/", "_")
+    router.add_api_route(path, endpoint, methods=["POST"], status_code=201)
+
+
+for _path, _model, _doc in WRITES:
+    _add_write(_path, _model, _doc)
+
+
+@router.post("/freezes/{freeze_id}/lift", status_code=201)
+async def lift_freeze(
+    request: Request,
+    freeze_id: str,
+    body: rc.LiftFreezeBody,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> JSONResponse:
+    """Lift a vacancy freeze from a date."""
+    command = rc.LiftFreeze.model_validate({**body.model_dump(), "freeze_id": freeze_id})
+    return await _record(request, x_tenant, command)
+
+
+@router.get("/vacancies")
+async def get_vacancies(
+    request: Request,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    org_unit_id: str | None = None,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> dict[str, Any]:
+    """Established posts with no postholder on a date: how long vacant, approval, freeze."""
+    day = (as_of or today(request)).isoformat()
+    scene = await _tenant(request, x_tenant).scene(moment(known_at))
+    return vacancies(scene, day, org_unit_id)
+
+
+@router.get("/at-risk")
+async def get_at_risk(
+    request: Request,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> dict[str, Any]:
+    """People whose post is deleted, each with suitable alternative vacancies (ring-fenced)."""
+    day = (as_of or today(request)).isoformat()
+    scene = await _tenant(request, x_tenant).scene(moment(known_at))
+    return at_risk(scene, day)
+
+
+@router.get("/postholders")
+async def get_postholders(
+    request: Request,
+    *,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    person_ref: str | None = None,
+    post_id: str | None = None,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> dict[str, Any]:
+    """Contracts in force on a date (for one person or post, if given)."""
+    day = (as_of or today(request)).isoformat()
+    scene = await _tenant(request, x_tenant).scene(moment(known_at))
+    return {"as_of": day, "contracts": postholders(scene, day, person_ref, post_id)}

@@ -1,0 +1,59 @@
+"""One tenant's recruitment: its own command log, following establishment's and grading's streams.
+
+Rules need to know the posts (establishment owns them) and the grade ladder (grading owns the
+pay catalogue); both are folded read-only from their owners' streams and brought up to date
+before each batch is decided, so a decision always sees everything recorded so far.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from contracts import recruitment as rc
+from contracts.pay_catalogue import PayCatalogueView
+from contracts.streams import ESTABLISHMENT_EVENTS, GRADING_EVENTS, RECRUITMENT_EVENTS
+from eventlog.clock import Clock, system_clock
+from eventlog.command_log import CommandLog, Follower, Outcome, Submitted
+from services.recruitment.domain import decide
+from services.recruitment.establishment_view import EstablishmentView
+from services.recruitment.scene import Scene
+from services.recruitment.workforce import Workforce
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from redis.asyncio import Redis
+
+    from contracts.decisions import EventDraft
+
+
+class TenantRecruitment(CommandLog[rc.RecruitmentCommand, Workforce]):
+    """Postholders, vacancy control and staff at risk of one tenant."""
+
+    def __init__(self, redis: Redis, tenant: str, clock: Clock = system_clock) -> None:
+        super().__init__(redis, tenant, RECRUITMENT_EVENTS, clock)
+        self.establishment = Follower(redis, tenant, ESTABLISHMENT_EVENTS, EstablishmentView, clock)
+        self.grading = Follower(redis, tenant, GRADING_EVENTS, PayCatalogueView, clock)
+
+    def new_projection(self) -> Workforce:
+        """An empty record."""
+        return Workforce()
+
+    def decide(self, command: rc.RecruitmentCommand, projection: Workforce) -> Sequence[EventDraft]:
+        """Recruitment's rules, against the posts and catalogue as now known."""
+        scene = Scene(projection, self.establishment.projection, self.grading.projection)
+        return decide(command, scene)
+
+    async def execute(self, submitted: Sequence[Submitted[rc.RecruitmentCommand]]) -> list[Outcome]:
+        """Bring the followed streams up to date, then decide and record as usual."""
+        await self.establishment.current()
+        await self.grading.current()
+        return await super().execute(submitted)
+
+    async def scene(self, moment: str | None) -> Scene:
+        """Everything as known at `moment` (None: now)."""
+        return Scene(
+            await self.known_at(moment),
+            await self.establishment.known_at(moment),
+            await self.grading.known_at(moment),
+        )

@@ -1,0 +1,379 @@
+"""Recruitment's rules and views, decided and folded purely (no Redis)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from pydantic import TypeAdapter, ValidationError
+
+from contracts import recruitment as rc
+from contracts.decisions import DomainError
+from contracts.pay_catalogue import PayCatalogueView
+from contracts.rejections import Reason
+from services.recruitment.domain import decide
+from services.recruitment.establishment_view import EstablishmentView
+from services.recruitment.scene import Scene
+from services.recruitment.views import at_risk, postholders, vacancies
+from services.recruitment.workforce import Workforce
+
+COMMANDS: TypeAdapter[rc.RecruitmentCommand] = TypeAdapter(rc.RecruitmentCommand)
+
+
+class World:
+    """Establishment and grading facts stated directly; recruitment's decided and folded."""
+
+    def __init__(self) -> None:
+        self.establishment = EstablishmentView()
+        self.pay = PayCatalogueView()
+        self.workforce = Workforce()
+        self.sequence = 0
+
+    @property
+    def scene(self) -> Scene:
+        return Scene(self.workforce, self.establishment, self.pay)
+
+    def _event(
+        self, kind: str, aggregate: str, effective: str, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        self.sequence += 1
+        return {
+            "event_id": str(uuid4()),
+            "type": kind,
+            "aggregate_type": "x",
+            "aggregate_id": aggregate,
+            "aggregate_version": 1,
+            "sequence": self.sequence,
+            "effective_date": effective,
+            "recorded_at": f"2026-01-01T00:00:00.{self.sequence:06d}Z",
+            "payload": payload,
+        }
+
+    def unit(self, unit_id: str, parent: str | None = None) -> None:
+        payload = {"org_unit_id": unit_id, "name": unit_id, "parent_id": parent}
+        self.establishment.apply(self._event("OrgUnitCreated", unit_id, "2000-01-01", payload))
+
+    def post(self, post_id: str, grade: str, effective: str = "2017-04-01", **fields: Any) -> None:
+        payload = {
+            "post_id": post_id,
+            "title": post_id,
+            "grade": grade,
+            "fte": "1",
+            "org_unit_id": "cf",
+            **fields,
+        }
+        self.establishment.apply(self._event("PostCreated", post_id, effective, payload))
+
+    def delete(self, post_id: str, effective: str = "2018-04-01") -> str:
+        event = self._event("PostDeleted", post_id, effective, {"post_id": post_id})
+        self.establishment.apply(event)
+        return str(event["event_id"])
+
+    def grade(self, grade: str, percent: str) -> None:
+        payload = {"grade": grade, "director_percent": percent}
+        self.pay.apply(self._event("GradeDefined", grade, "2017-04-01", payload))
+
+    def run(self, message: dict[str, Any]) -> list[dict[str, Any]]:
+        drafts = decide(COMMANDS.validate_python(message), self.scene)
+        events = []
+        for draft in drafts:
+            self.sequence += 1
+            event = {
+                "type": draft.type,
+                "aggregate_type": draft.aggregate_type,
+                "aggregate_id": draft.aggregate_id,
+                "aggregate_version": draft.expected_version + 1,
+                "effective_date": draft.effective_date,
+                "payload": draft.payload,
+            }
+            self.workforce.apply(event)
+            events.append(event)
+        return events
+
+    def refused(self, message: dict[str, Any]) -> DomainError:
+        with pytest.raises(DomainError) as caught:
+            decide(COMMANDS.validate_python(message), self.scene)
+        return caught.value
+
+
+def appoint(post_id: str, person: str, start: str = "2017-04-01", **fields: Any) -> dict[str, Any]:
+    return {
+        "type": "AppointPostholder",
+        "post_id": post_id,
+        "person_ref": person,
+        "start_date": start,
+        **fields,
+    }
+
+
+@pytest.fixture
+def world() -> World:
+    world = World()
+    world.unit("council")
+    world.unit("cf", "council")
+    world.pay.apply(
+        world._event("DirectorSalarySet", "director", "2017-04-01", {"annual": "122524"})
+    )
+    for grade, percent in (
+        ("Dir 45%", "45"),
+        ("Dir 52.5%", "52.5"),
+        ("Dir 60%", "60"),
+        ("Dir 80%", "80"),
+    ):
+        world.grade(grade, percent)
+    return world
+
+
+def test_vacancy_counts_before_and_after_an_appointment(world: World) -> None:
+    world.post("a", "Dir 52.5%")
+    world.post("b", "Dir 52.5%")
+    world.run(appoint("a", "person-1", "2017-06-01"))
+    before = vacancies(world.scene, "2017-05-31")
+    after = vacancies(world.scene, "2017-06-01")
+    assert (before["totals"], after["totals"]) == (
+        {"posts": 2, "fte": "2.0000"},
+        {"posts": 1, "fte": "1.0000"},
+    )
+    item = after["vacancies"][0]
+    assert (item["post_id"], item["vacant_since"], item["days_vacant"]) == ("b", "2017-04-01", 61)
+
+
+def test_a_leaver_reopens_the_vacancy_from_the_day_after(world: World) -> None:
+    world.post("a", "Dir 52.5%")
+    world.run(appoint("a", "person-1", "2017-06-01"))
+    world.run(
+        {"type": "RecordLeaver", "post_id": "a", "person_ref": "person-1", "end_date": "2017-12-31"}
+    )
+    assert vacancies(world.scene, "2017-12-31")["totals"]["posts"] == 0
+    reopened = vacancies(world.scene, "2018-01-10")["vacancies"][0]
+    assert (reopened["vacant_since"], reopened["days_vacant"]) == ("2018-01-01", 9)
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        (appoint("nowhere", "p2"), Reason.NOT_FOUND),
+        (appoint("a", "p2", "2017-01-01"), Reason.TIMELINE_CONFLICT),
+        (appoint("a", "p2", "2018-04-01"), Reason.TIMELINE_CONFLICT),
+        (appoint("held", "p2", "2018-01-01"), Reason.POST_FILLED),
+        (appoint("held", "p2", "2017-05-01"), Reason.POST_FILLED),
+        (appoint("a", "p2", "2017-06-01", fte="1"), None),
+    ],
+)
+def test_appointments_that_cannot_stand_are_refused(
+    world: World, message: dict[str, Any], reason: Reason | None
+) -> None:
+    world.post("a", "Dir 52.5%", fte="0.5")
+    world.delete("a")
+    world.post("held", "Dir 52.5%")
+    world.run(appoint("held", "p1", "2017-06-01"))
+    if reason is None:
+        assert world.refused(message).reason is Reason.INVALID  # FTE above the post's 0.5
+    else:
+        assert world.refused(message).reason is reason
+
+
+def test_one_person_may_hold_two_posts(world: World) -> None:
+    world.post("a", "Dir 52.5%", fte="0.5")
+    world.post("b", "Dir 45%", fte="0.5")
+    world.run(appoint("a", "p1"))
+    world.run(appoint("b", "p1"))
+    assert [c["post_id"] for c in postholders(world.scene, "2017-06-01", person_ref="p1")] == [
+        "a",
+        "b",
+    ]
+
+
+def test_deleting_a_held_post_puts_its_holder_at_risk_with_suitable_alternatives(
+    world: World,
+) -> None:
+    world.post("lead", "Dir 52.5%")
+    world.post("other", "Dir 52.5%")
+    world.run(appoint("lead", "p1"))
+    world.run(appoint("other", "p2"))
+    event_id = world.delete("lead")
+    placed = world.run(
+        {
+            "type": "PlaceAtRisk",
+            "post_id": "lead",
+            "effective_date": "2018-04-01",
+            "source_event_id": event_id,
+        }
+    )
+    assert [(e["type"], e["effective_date"]) for e in placed] == [
+        ("StaffPlacedAtRisk", "2018-04-01")
+    ]
+    assert (
+        world.run(
+            {
+                "type": "PlaceAtRisk",
+                "post_id": "lead",
+                "effective_date": "2018-04-01",
+                "source_event_id": event_id,
+            }
+        )
+        == []
+    )
+    for post_id, grade in (("sdm", "Dir 45%"), ("head", "Dir 60%"), ("chief", "Dir 80%")):
+        world.post(post_id, grade, effective="2018-04-01")
+    risk = at_risk(world.scene, "2018-04-01")
+    assert risk["totals"] == {"people": 1, "posts": 1}
+    person = risk["people"][0]
+    assert person["person_ref"] == "p1"
+    alternatives = {item["post_id"] for item in person["posts"][0]["alternatives"]}
+    assert alternatives == {"sdm", "head"}  # Dir 80% is two steps away
+    assert at_risk(world.scene, "2018-03-31")["totals"]["people"] == 0
+
+
+def test_a_back_dated_appointment_to_a_post_already_deleted_puts_the_holder_at_risk(
+    world: World,
+) -> None:
+    world.post("lead", "Dir 52.5%")
+    world.delete("lead")
+    events = world.run(appoint("lead", "p1", "2017-04-01"))
+    assert [(e["type"], e["effective_date"]) for e in events] == [
+        ("PostholderAppointed", "2017-04-01"),
+        ("StaffPlacedAtRisk", "2018-04-01"),
+    ]
+    assert postholders(world.scene, "2018-03-31", post_id="lead")[0]["last_day"] == "2018-03-31"
+    assert postholders(world.scene, "2018-04-01", post_id="lead") == []
+
+
+def test_a_leaver_before_the_deletion_is_not_at_risk(world: World) -> None:
+    world.post("lead", "Dir 52.5%")
+    world.run(appoint("lead", "p1"))
+    world.delete("lead")
+    world.run(
+        {
+            "type": "PlaceAtRisk",
+            "post_id": "lead",
+            "effective_date": "2018-04-01",
+            "source_event_id": "e",
+        }
+    )
+    world.run(
+        {"type": "RecordLeaver", "post_id": "lead", "person_ref": "p1", "end_date": "2018-02-28"}
+    )
+    assert at_risk(world.scene, "2018-04-01")["totals"]["people"] == 0
+
+
+def test_ring_fenced_posts_are_offered_to_at_risk_staff_first(world: World) -> None:
+    world.post("lead", "Dir 52.5%")
+    world.run(appoint("lead", "p1"))
+    world.delete("lead")
+    world.run(
+        {
+            "type": "PlaceAtRisk",
+            "post_id": "lead",
+            "effective_date": "2018-04-01",
+            "source_event_id": "e",
+        }
+    )
+    world.post("sdm", "Dir 45%", effective="2018-04-01")
+    assert world.refused(appoint("sdm", "outsider", "2018-04-01")).reason is Reason.RING_FENCED
+    trial = world.run(
+        {
+            "type": "StartRedeploymentTrial",
+            "person_ref": "p1",
+            "to_post_id": "sdm",
+            "trial_start": "2018-04-01",
+        }
+    )
+    assert trial[0]["payload"]["trial_end"] == "2018-04-28"
+    assert vacancies(world.scene, "2018-04-10")["totals"]["posts"] == 0
+    world.run(
+        {
+            "type": "ConcludeTrial",
+            "person_ref": "p1",
+            "to_post_id": "sdm",
+            "outcome": "redeployed",
+            "effective_date": "2018-04-28",
+        }
+    )
+    assert at_risk(world.scene, "2018-04-28")["totals"]["people"] == 0
+    assert at_risk(world.scene, "2018-04-27")["people"][0]["posts"][0]["trial"]["post_id"] == "sdm"
+    assert postholders(world.scene, "2019-01-01", person_ref="p1")[0]["post_id"] == "sdm"
+
+
+def test_a_failed_trial_returns_the_person_to_risk_and_then_redundancy(world: World) -> None:
+    world.post("lead", "Dir 52.5%")
+    world.run(appoint("lead", "p1"))
+    world.delete("lead")
+    world.run(
+        {
+            "type": "PlaceAtRisk",
+            "post_id": "lead",
+            "effective_date": "2018-04-01",
+            "source_event_id": "e",
+        }
+    )
+    world.post("sdm", "Dir 45%", effective="2018-04-01")
+    world.post("chief", "Dir 80%", effective="2018-04-01")
+    unsuitable = {
+        "type": "StartRedeploymentTrial",
+        "person_ref": "p1",
+        "to_post_id": "chief",
+        "trial_start": "2018-04-01",
+    }
+    assert world.refused(unsuitable).reason is Reason.INVALID
+    world.run(
+        {
+            "type": "StartRedeploymentTrial",
+            "person_ref": "p1",
+            "to_post_id": "sdm",
+            "trial_start": "2018-04-01",
+        }
+    )
+    redundant = {
+        "type": "MakeRedundant",
+        "person_ref": "p1",
+        "post_id": "lead",
+        "effective_date": "2018-04-15",
+    }
+    assert world.refused(redundant).reason is Reason.TIMELINE_CONFLICT
+    world.run(
+        {
+            "type": "ConcludeTrial",
+            "person_ref": "p1",
+            "to_post_id": "sdm",
+            "outcome": "returned",
+            "effective_date": "2018-04-20",
+        }
+    )
+    assert vacancies(world.scene, "2018-04-21")["totals"]["posts"] == 2
+    assert at_risk(world.scene, "2018-04-21")["totals"]["people"] == 1
+    world.run({**redundant, "effective_date": "2018-06-30"})
+    assert at_risk(world.scene, "2018-06-30")["totals"]["people"] == 0
+    assert at_risk(world.scene, "2018-06-29")["totals"]["people"] == 1
+
+
+def test_a_freeze_blocks_approvals_and_appointments_until_lifted(world: World) -> None:
+    world.unit("team", "cf")
+    world.post("a", "Dir 45%", org_unit_id="team")
+    freeze = {
+        "type": "FreezeVacancies",
+        "org_unit_id": "cf",
+        "effective_date": "2017-05-01",
+        "decided_by": "Executive Board",
+        "reference": "EB-2017-12",
+    }
+    freeze_id = world.run(freeze)[0]["aggregate_id"]
+    approval = {"type": "ApproveRecruitment", "post_id": "a", "effective_date": "2017-06-01"}
+    assert world.refused(approval).reason is Reason.VACANCY_FROZEN
+    assert world.refused(appoint("a", "p1", "2017-06-01")).reason is Reason.VACANCY_FROZEN
+    gate = vacancies(world.scene, "2017-06-01")["vacancies"][0]
+    assert gate["freeze"]["decided_by"] == "Executive Board"
+    assert gate["recruitable"] is False
+    world.run({"type": "LiftFreeze", "freeze_id": freeze_id, "effective_date": "2017-09-01"})
+    world.run({**approval, "effective_date": "2017-09-01", "reference": "RTR-1"})
+    open_again = vacancies(world.scene, "2017-09-01")["vacancies"][0]
+    assert (open_again["freeze"], open_again["recruitable"]) == (None, True)
+    assert open_again["approval"]["reference"] == "RTR-1"
+    world.run(appoint("a", "p1", "2017-10-01"))
+    assert vacancies(world.scene, "2017-10-01")["totals"]["posts"] == 0
+
+
+def test_a_freeze_names_exactly_one_scope() -> None:
+    with pytest.raises(ValidationError):
+        COMMANDS.validate_python({"type": "FreezeVacancies", "effective_date": "2017-05-01"})
