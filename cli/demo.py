@@ -7,6 +7,7 @@ says the Table 1 grades cost on the default catalogue.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 import httpx
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
 TENANT = "leeds"
 UNIT = "children-and-families"
 BEFORE, AFTER = "2018-03-31", "2018-04-01"
+WAIT_SECONDS = 30.0
+SHOWN = 6
+"""People listed per tenant in the at-risk summary."""
 TABLE_1_GRADES = ("Dir 80%", "Dir 70%", "Dir 65%", "Dir 60%", "Dir 52.5%", "Dir 45%", "PO6")
 
 
@@ -57,17 +61,53 @@ def _grading(console: Console, url: str) -> None:
             )
 
 
+def _caught_up(console: Console, url: str) -> None:
+    """Wait until the service has read every event it consumes (deletions place staff at risk)."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if httpx.get(f"{url}/progress", timeout=5).json()["caught_up"]:
+            return
+        time.sleep(0.1)
+    console.print(f"[yellow]{url} is still catching up; figures may be partial[/yellow]")
+
+
+def _recruitment(console: Console, url: str) -> None:
+    _caught_up(console, url)
+    for tenant, day, what in (
+        (TENANT, AFTER, "Leeds Children and Families, seed 000"),
+        ("dudley", "2023-12-04", "Dudley Children's Services (synthetic), seed 004"),
+    ):
+        headers = {"X-Tenant": tenant}
+        risk = httpx.get(f"{url}/at-risk", params={"as_of": day}, headers=headers).json()
+        open_posts = httpx.get(f"{url}/vacancies", params={"as_of": day}, headers=headers).json()
+        console.rule(f"Staff at risk on {day}: {what} (recruitment)")
+        console.print(
+            f"{risk['totals']['people']} people at risk on {risk['totals']['posts']} deleted "
+            f"posts; {open_posts['totals']['posts']} vacancies ({open_posts['totals']['fte']} FTE)"
+        )
+        for person in risk["people"][:SHOWN]:
+            for post in person["posts"]:
+                offers = ", ".join(item["post_id"] for item in post["alternatives"]) or "none"
+                console.print(
+                    f"  {person['person_ref']} ({post['post_id']}, {post['grade']}): "
+                    f"alternatives {offers}"
+                )
+
+
 def run_demo(console: Console, urls: Mapping[str, str]) -> None:
     """Load every bundled scenario, then print the redesign's before/after and the URLs."""
     for path in bundled_scenarios():
-        report = load_file(console, path, urls)
-        for step, problem in report.failures:
-            console.print(f"[red]{step}[/red]: {problem.get('detail')}")
+        tenants = [None, "dudley"] if path.stem.startswith("catalogue") else [None]
+        for tenant in tenants:
+            report = load_file(console, path, urls, tenant)
+            for step, problem in report.failures:
+                console.print(f"[red]{step}[/red]: {problem.get('detail')}")
     url, grading = urls["establishment"], urls["grading"]
     _establishment(console, url)
     _grading(console, grading)
+    _recruitment(console, urls["recruitment"])
     console.rule("Explore")
-    console.print(f"API docs:   {url}/docs  {grading}/docs")
+    console.print(f"API docs:   {url}/docs  {grading}/docs  {urls['recruitment']}/docs")
     console.print(
         f"Structure:  curl -H 'X-Tenant: {TENANT}' "
         f"'{url}/structure?as_of={AFTER}&org_unit_id={UNIT}'"
@@ -81,5 +121,12 @@ def run_demo(console: Console, urls: Mapping[str, str]) -> None:
     )
     console.print(
         f"CLI:        estab structure --tenant {TENANT} --as-of {BEFORE} --org-unit {UNIT}"
+    )
+    recruitment = urls["recruitment"]
+    console.print(
+        f"At risk:    curl -H 'X-Tenant: dudley' '{recruitment}/at-risk?as_of=2023-12-04'"
+    )
+    console.print(
+        f"Vacancies:  curl -H 'X-Tenant: {TENANT}' '{recruitment}/vacancies?as_of={AFTER}'"
     )
     console.print(f"Audit:      estab verify && estab replay --tenant {TENANT} --as-of {AFTER}")

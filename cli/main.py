@@ -67,7 +67,7 @@ def up(
     ] = False,
 ) -> None:
     """Start Redis and every service; stop them cleanly on Ctrl-C or SIGTERM."""
-    tenants = ["default", "leeds"]
+    tenants = ["default", "leeds", "dudley"]
     stack = Stack(data_dir, tenants, redis_url, port_offset=port_offset)
     try:
         url = stack.start()

@@ -50,6 +50,9 @@ def test_up_demo_starts_loads_summarises_and_stops(tmp_path: Path) -> None:
     assert f"http://127.0.0.1:{8102 + offset}/docs" in out
     assert "njc-catalogue-leeds-style: 65 of 65 steps recorded" in out
     assert "PO6        salary   44697.00 at point 49" in out
+    assert f"http://127.0.0.1:{8103 + offset}/docs" in out
+    assert "6 people at risk on 6 deleted posts" in out
+    assert "31 people at risk on 32 deleted posts" in out
     assert "Stopped." in out
     assert (tmp_path / "data" / "redis" / "appendonly.aof").exists()
 

@@ -19,7 +19,9 @@ def test_every_bundled_scenario_loads_with_unique_stable_command_ids() -> None:
     paths = bundled_scenarios()
     assert [path.name for path in paths] == [
         "catalogue_njc_leeds_style.yaml",
+        "dudley_2023_redesign.yaml",
         "leeds_2018_children_and_families.yaml",
+        "leeds_2018_postholders.yaml",
     ]
     for path in paths:
         first = load_scenario(path)
@@ -27,7 +29,17 @@ def test_every_bundled_scenario_loads_with_unique_stable_command_ids() -> None:
         ids = [step.command["command_id"] for step in first.steps]
         assert len(set(ids)) == len(ids)
         assert ids == [step.command["command_id"] for step in again.steps]
-        assert first.tenant == "leeds"
+        assert first.tenant in {"leeds", "dudley"}
+
+
+def test_the_dudley_scenario_has_the_reports_counts() -> None:
+    scenario = load_scenario(bundled_scenario("dudley_2023_redesign"))
+    appointments = [s.command for s in scenario.steps if s.command["type"] == "AppointPostholder"]
+    deletions = {s.command["post_id"] for s in scenario.steps if s.command["type"] == "DeletePost"}
+    assert len(appointments) == 405
+    assert len({item["person_ref"] for item in appointments}) == 390
+    at_risk = {item["person_ref"] for item in appointments if item["post_id"] in deletions}
+    assert len(at_risk) == 31
 
 
 def test_the_catalogue_expands_its_tables_and_marks_estimates() -> None:
