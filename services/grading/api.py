@@ -20,6 +20,7 @@ from contracts.money import fte_text, money_text, parse_fte
 from contracts.rejections import Reason
 from contracts.streams import DEFAULT_TENANT
 from eventlog.http_params import AsOf, KnownAt, TenantHeader, moment, run_command, tenant_log, today
+from eventlog.http_writes import add_writes
 from eventlog.problems import ProblemError
 from services.grading.views import evaluations, pending_evaluations, scheme_view, spine_view
 
@@ -48,7 +49,7 @@ async def _record(request: Request, tenant: str, command: gr.GradingCommand) -> 
     return JSONResponse(answer, status_code=201)
 
 
-CATALOGUE_WRITES: tuple[tuple[str, type[gr.GradingCommand], str], ...] = (
+WRITES: tuple[tuple[str, type[gr.GradingCommand], str], ...] = (
     (
         "/pay-spines",
         gr.PublishPaySpine,
@@ -79,20 +80,7 @@ CATALOGUE_WRITES: tuple[tuple[str, type[gr.GradingCommand], str], ...] = (
 """Every write: path, body (the command itself), and what it does. Each answers 201."""
 
 
-def _add_write(path: str, model: type[gr.GradingCommand], doc: str) -> None:
-    async def endpoint(
-        request: Request, body: gr.GradingCommand, x_tenant: TenantHeader = DEFAULT_TENANT
-    ) -> JSONResponse:
-        return await _record(request, x_tenant, body)
-
-    endpoint.__annotations__ = {**endpoint.__annotations__, "body": model}
-    endpoint.__doc__ = doc
-    endpoint.__name__ = path.strip("/").replace("-", "_")
-    router.add_api_route(path, endpoint, methods=["POST"], status_code=201)
-
-
-for _path, _model, _doc in CATALOGUE_WRITES:
-    _add_write(_path, _model, _doc)
+add_writes(router, WRITES, _record)
 
 
 @router.get("/grades")

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from contracts import recruitment as rc
 from contracts.streams import DEFAULT_TENANT
 from eventlog.http_params import AsOf, KnownAt, TenantHeader, moment, run_command, tenant_log, today
+from eventlog.http_writes import add_writes
 from services.recruitment.views import at_risk, postholders, vacancies
 
 if TYPE_CHECKING:
@@ -53,20 +54,7 @@ WRITES: tuple[tuple[str, type[rc.RecruitmentCommand], str], ...] = (
 """Every write whose body is the command itself: path, command, what it does. Each answers 201."""
 
 
-def _add_write(path: str, model: type[rc.RecruitmentCommand], doc: str) -> None:
-    async def endpoint(
-        request: Request, body: rc.RecruitmentCommand, x_tenant: TenantHeader = DEFAULT_TENANT
-    ) -> JSONResponse:
-        return await _record(request, x_tenant, body)
-
-    endpoint.__annotations__ = {**endpoint.__annotations__, "body": model}
-    endpoint.__doc__ = doc
-    endpoint.__name__ = path.strip("/").replace("-", "_").replace("/", "_")
-    router.add_api_route(path, endpoint, methods=["POST"], status_code=201)
-
-
-for _path, _model, _doc in WRITES:
-    _add_write(_path, _model, _doc)
+add_writes(router, WRITES, _record)
 
 
 @router.post("/freezes/{freeze_id}/lift", status_code=201)
