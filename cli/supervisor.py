@@ -43,6 +43,7 @@ SERVICES = (
     ServiceSpec("establishment", "services.establishment", 8101),
     ServiceSpec("grading", "services.grading", 8102),
     ServiceSpec("recruitment", "services.recruitment", 8103),
+    ServiceSpec("finance", "services.finance", 8104),
 )
 """Every service built so far, in start order."""
 

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from contracts import establishment as est
+from contracts import finance as fi
 from contracts import grading as gr
 from contracts import recruitment as rc
 from contracts.envelope import Envelope
@@ -65,6 +66,20 @@ RECRUITMENT_COMMAND_TYPES: dict[str, type[BaseModel]] = {
 }
 """Recruitment's public commands (deletions reach it as establishment events)."""
 
+FINANCE_COMMAND_TYPES: dict[str, type[BaseModel]] = {
+    "RegisterFundingStream": fi.RegisterFundingStream,
+}
+"""Finance's public commands."""
+
+EVENT_TYPES.update(
+    {
+        "FundingStreamRegistered": fi.FundingStreamRegistered,
+        "FundingHeadroomBreached": fi.FundingHeadroomBreached,
+        "FundingHeadroomRestored": fi.FundingHeadroomRestored,
+        "PostCostChanged": fi.PostCostChanged,
+    }
+)
+
 EVENT_TYPES.update(
     {
         "PostholderAppointed": rc.PostholderAppointed,
@@ -98,6 +113,7 @@ SERVICE_OF_COMMAND: dict[str, str] = {
     **dict.fromkeys(est.COMMAND_FOR_EVENT, "establishment"),
     **dict.fromkeys(GRADING_COMMAND_TYPES, "grading"),
     **dict.fromkeys(RECRUITMENT_COMMAND_TYPES, "recruitment"),
+    **dict.fromkeys(FINANCE_COMMAND_TYPES, "finance"),
 }
 """Which service records each command type (a scenario may mix them)."""
 
@@ -161,6 +177,8 @@ def any_command_from_message(raw: dict[str, Any]) -> BaseModel:
     service = SERVICE_OF_COMMAND.get(str(raw.get("type")))
     if service == "grading":
         return grading_command_from_message(raw)
+    if service == "finance":
+        return fi.RegisterFundingStream.model_validate(raw)
     if service == "recruitment":
         return _RECRUITMENT_COMMAND.validate_python(
             RECRUITMENT_COMMAND_TYPES[str(raw["type"])].model_validate(raw)
@@ -191,6 +209,7 @@ def parse_event(raw: dict[str, Any]) -> Envelope[BaseModel]:
 __all__ = [
     "COMMAND_TYPES",
     "EVENT_TYPES",
+    "FINANCE_COMMAND_TYPES",
     "GRADING_COMMAND_TYPES",
     "RECRUITMENT_COMMAND_TYPES",
     "SERVICE_OF_COMMAND",

@@ -12,6 +12,7 @@ from contracts.envelope import Envelope
 from contracts.registry import (
     COMMAND_TYPES,
     EVENT_TYPES,
+    FINANCE_COMMAND_TYPES,
     GRADING_COMMAND_TYPES,
     RECRUITMENT_COMMAND_TYPES,
 )
@@ -19,7 +20,12 @@ from contracts.registry import (
 
 def command_schemas() -> dict[str, dict[str, Any]]:
     """Type name -> JSON Schema of the command as sent on a stream or over HTTP."""
-    every = {**COMMAND_TYPES, **GRADING_COMMAND_TYPES, **RECRUITMENT_COMMAND_TYPES}
+    every = {
+        **COMMAND_TYPES,
+        **GRADING_COMMAND_TYPES,
+        **RECRUITMENT_COMMAND_TYPES,
+        **FINANCE_COMMAND_TYPES,
+    }
     return {name: model.model_json_schema() for name, model in every.items()}
 
 

@@ -20,8 +20,16 @@ GRADING_REJECTIONS = "grading.rejections"
 RECRUITMENT_EVENTS = "recruitment.events"
 RECRUITMENT_REJECTIONS = "recruitment.rejections"
 FINANCE_COST_UPDATES = "finance.cost-updates"
+FINANCE_EVENTS = "finance.events"
+FINANCE_REJECTIONS = "finance.rejections"
 
-EVENT_STREAMS = (ESTABLISHMENT_EVENTS, GRADING_EVENTS, RECRUITMENT_EVENTS)
+EVENT_STREAMS = (
+    ESTABLISHMENT_EVENTS,
+    GRADING_EVENTS,
+    RECRUITMENT_EVENTS,
+    FINANCE_EVENTS,
+    FINANCE_COST_UPDATES,
+)
 """Hash-chained event stores that `verify` and `replay` walk, in dependency order."""
 
 

@@ -44,6 +44,7 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "StartRedeploymentTrial": ("/redeployments", None),
     "ConcludeTrial": ("/redeployments/outcome", None),
     "MakeRedundant": ("/redundancies", None),
+    "RegisterFundingStream": ("/funding-streams", None),
 }
 """Command type -> (HTTP path, the field that moves from the body into the path)."""
 

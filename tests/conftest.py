@@ -135,6 +135,13 @@ def recruitment_service(redis_url: str, tenant: str, tmp_path: Path) -> Iterator
         yield service
 
 
+@pytest.fixture
+def finance_service(redis_url: str, tenant: str, tmp_path: Path) -> Iterator[ServiceProcess]:
+    """The finance service in its own process, consuming `tenant`'s establishment and grading."""
+    with running("services.finance", redis_url, tenant, tmp_path / "finance.log") as service:
+        yield service
+
+
 Tamper = Callable[[str, int, Callable[[dict[str, Any]], None]], Awaitable[tuple[str, str]]]
 
 

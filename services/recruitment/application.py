@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from contracts import recruitment as rc
+from contracts.establishment_view import EstablishmentView
 from contracts.pay_catalogue import PayCatalogueView
 from contracts.streams import ESTABLISHMENT_EVENTS, GRADING_EVENTS, RECRUITMENT_EVENTS
 from eventlog.clock import Clock, system_clock
 from eventlog.command_log import CommandLog, Follower, Outcome, Submitted
 from services.recruitment.domain import decide
-from services.recruitment.establishment_view import EstablishmentView
 from services.recruitment.scene import Scene
 from services.recruitment.workforce import Workforce
 

@@ -13,8 +13,8 @@ from services.recruitment.grade_ladder import ladder
 from services.recruitment.workforce import day_before
 
 if TYPE_CHECKING:
+    from contracts.establishment_view import EstablishmentView
     from contracts.pay_catalogue import PayCatalogue
-    from services.recruitment.establishment_view import EstablishmentView
     from services.recruitment.workforce import AtRisk, Contract, Freeze, Workforce
 
 

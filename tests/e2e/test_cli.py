@@ -41,7 +41,7 @@ def test_up_demo_starts_loads_summarises_and_stops(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
-    assert "as of 2018-03-31: 11 posts, 10.8100 FTE" in out
+    assert "as of 2018-03-31: 11 posts, 10.8108 FTE" in out
     assert "as of 2018-04-01: 11 posts, 11.0000 FTE" in out
     assert "deleted: 6 posts" in out
     assert "created: 5 posts" in out

@@ -49,6 +49,10 @@ EXPORTED = {
     "PayScalePublished",
     "PlaceAtRisk",
     "PostClosed",
+    "FundingStreamRegistered",
+    "FundingHeadroomBreached",
+    "FundingHeadroomRestored",
+    "PostCostChanged",
     "PostCreated",
     "PostDeleted",
     "PostFTEChanged",
@@ -222,3 +226,4 @@ def test_json_schemas_cover_every_message() -> None:
     assert set(events) == API_EVENTS
     assert "fte" in commands["CreatePost"]["properties"]
     assert "payload" in events["PostCreated"]["properties"]
+    assert {"RegisterFundingStream", "AppointPostholder", "PublishPaySpine"} <= set(commands)

@@ -10,10 +10,10 @@ from pydantic import TypeAdapter, ValidationError
 
 from contracts import recruitment as rc
 from contracts.decisions import DomainError
+from contracts.establishment_view import EstablishmentView
 from contracts.pay_catalogue import PayCatalogueView
 from contracts.rejections import Reason
 from services.recruitment.domain import decide
-from services.recruitment.establishment_view import EstablishmentView
 from services.recruitment.scene import Scene
 from services.recruitment.views import at_risk, postholders, vacancies
 from services.recruitment.workforce import Workforce

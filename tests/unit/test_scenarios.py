@@ -22,6 +22,7 @@ def test_every_bundled_scenario_loads_with_unique_stable_command_ids() -> None:
         "dudley_2023_redesign.yaml",
         "leeds_2018_children_and_families.yaml",
         "leeds_2018_postholders.yaml",
+        "leeds_innovation_2017.yaml",
     ]
     for path in paths:
         first = load_scenario(path)

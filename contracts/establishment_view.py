@@ -1,8 +1,9 @@
-"""Establishment's posts and org units as recruitment needs them, folded from its stream (pure).
+"""Establishment's posts and org units as other services read them, folded from its stream (pure).
 
-Recruitment does not own posts; it follows `establishment.events` read-only and keeps, per post,
-the changes that matter to filling it (title, grade, FTE, org unit, deletion) in effective order,
-so "the post on D" is a short fold. A retraction removes the retracted change.
+Recruitment and finance do not own posts; they follow `establishment.events` read-only with this
+one reading of it, keeping per post its changes in effective order, so "the post on D" is a short
+fold. A retraction removes the retracted change. (Establishment's own projection is richer: it
+also keeps the versions and reporting-line indexes its rules need.)
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from bisect import insort
 from dataclasses import dataclass, field
 from typing import Any
 
+from contracts.upcasting import current_version, upcast
+
 DELETED = "__deleted__"
 
-POST_FIELDS = ("title", "grade", "fte", "org_unit_id")
+POST_FIELDS = ("title", "grade", "fte", "org_unit_id", "funding", "budgeted_annual_cost")
 
 
 @dataclass(order=True, slots=True)
@@ -57,9 +60,15 @@ class Line:
 
 def _fields(kind: str, payload: dict[str, Any]) -> dict[str, Any] | None:
     if kind == "PostCreated":
-        return {"created": True, **{name: payload.get(name) for name in POST_FIELDS}}
+        fields = {name: payload.get(name) for name in POST_FIELDS}
+        return {"created": True, **fields, "funding": fields["funding"] or []}
     if kind in {"PostRedesignated", "PostGradeConfirmed", "PostFTEChanged", "PostTransferred"}:
-        return {name: payload[name] for name in POST_FIELDS if payload.get(name) is not None}
+        fields = {name: payload[name] for name in POST_FIELDS if payload.get(name) is not None}
+        if payload.get("budgeted_annual_cost_cleared"):
+            fields["budgeted_annual_cost"] = None
+        return fields
+    if kind == "PostFundingChanged":
+        return {"funding": payload.get("funding") or []}
     if kind == "PostDeleted":
         return {DELETED: True}
     if kind == "OrgUnitCreated":
@@ -83,6 +92,9 @@ class EstablishmentView:
         self.recorded_at = event.get("recorded_at", self.recorded_at)
         kind: str = event["type"]
         payload: dict[str, Any] = event["payload"]
+        version = int(event.get("schema_version", 1))
+        if version != current_version(kind):
+            payload = upcast(kind, version, dict(payload))
         if kind == "EventRetracted":
             found = self.located.pop(payload["retracted_event_id"], None)
             if found is not None:

@@ -1,0 +1,112 @@
+"""Finance messages: funding streams, headroom, and the cost updates a general ledger follows.
+
+Money is a decimal string on the wire and `Decimal` inside, to the penny. `fy` is the start year
+of a UK financial year (1 April - 31 March): `2018` is 2018/19.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from contracts.envelope import Message
+from contracts.establishment import CommandFields
+from contracts.identifiers import Identifier, Title
+from contracts.money import Money
+
+
+class RegisterFundingStream(CommandFields):
+    """A grant or other external funding: amount over a period, part of it contingent."""
+
+    type: Literal["RegisterFundingStream"] = "RegisterFundingStream"
+    source_id: Identifier
+    name: Title
+    amount: Money
+    start_date: date
+    end_date: date
+    contingent_amount: Money = Decimal(0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RegisterFundingStream:
+        if self.end_date < self.start_date:
+            raise ValueError("end_date is before start_date")
+        if self.contingent_amount > self.amount:
+            raise ValueError("contingent_amount is more than the amount")
+        return self
+
+
+class CheckFundingHeadroom(CommandFields):
+    """Compare each stream's committed cost (computed by finance) with its amount."""
+
+    type: Literal["CheckFundingHeadroom"] = "CheckFundingHeadroom"
+    committed: dict[Identifier, Money]
+    cause_event_id: Identifier
+    effective_date: date
+
+
+class CostFigure(Message):
+    """A post's budget cost in one financial year, as finance now computes it."""
+
+    post_id: Identifier
+    fy: int = Field(ge=1990, le=2200)
+    annual_cost: Money
+    in_year_cost: Money
+
+
+class PublishCostChanges(CommandFields):
+    """Publish every figure that differs from the one last published for its post and year."""
+
+    type: Literal["PublishCostChanges"] = "PublishCostChanges"
+    cause_event_id: Identifier
+    cause_type: str
+    effective_date: date
+    figures: tuple[CostFigure, ...]
+
+
+FinanceCommand = RegisterFundingStream | CheckFundingHeadroom
+CostCommand = PublishCostChanges
+
+
+class FundingStreamRegistered(Message):
+    """A funding stream exists from its start date."""
+
+    source_id: Identifier
+    name: Title
+    amount: Money
+    start_date: date
+    end_date: date
+    contingent_amount: Money = Decimal(0)
+
+
+class FundingHeadroomBreached(Message):
+    """Posts a stream funds are committed beyond its amount."""
+
+    source_id: Identifier
+    amount: Money
+    committed: Money
+    cause_event_id: Identifier
+
+
+class FundingHeadroomRestored(Message):
+    """A stream's commitments are back within its amount."""
+
+    source_id: Identifier
+    amount: Money
+    committed: Money
+    cause_event_id: Identifier
+
+
+class PostCostChanged(Message):
+    """A post's budget cost for a financial year changed; `cause_event_id` names the cause."""
+
+    post_id: Identifier
+    fy: int
+    annual_cost_before: Money
+    annual_cost_after: Money
+    in_year_cost_before: Money
+    in_year_cost_after: Money
+    cause_event_id: Identifier
+    cause_type: str

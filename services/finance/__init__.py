@@ -1,0 +1,1 @@
+"""The finance service: cost ledgers, savings statements, funding streams and cost updates."""

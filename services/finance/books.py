@@ -1,0 +1,73 @@
+"""Everything finance reads, for one view: posts, the pay catalogue, postholders, funding (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from services.finance.fiscal import day_before, next_day, shift_months
+
+if TYPE_CHECKING:
+    from contracts.establishment_view import EstablishmentView
+    from contracts.pay_catalogue import PayCatalogue
+    from services.finance.funding_book import FundingBook
+    from services.finance.staffing import Holding, StaffingView
+
+
+def last_day(holding: Holding, deleted_on: str | None) -> str | None:
+    """The holder's last day in post: leaving, or the day before the post's deletion."""
+    ends = [holding.end] if holding.end else []
+    if deleted_on:
+        ends.append(day_before(deleted_on))
+    return min(ends) if ends else None
+
+
+@dataclass(frozen=True, slots=True)
+class Books:
+    """Establishment's posts, grading's catalogue, recruitment's postholders, finance's funding."""
+
+    establishment: EstablishmentView
+    pay: PayCatalogue
+    staffing: StaffingView
+    funding: FundingBook
+
+    def post(self, post_id: str, day: str) -> dict[str, Any] | None:
+        """The post on `day`, or None."""
+        return self.establishment.post(post_id, day)
+
+    def deleted_on(self, post_id: str) -> str | None:
+        """When the post is deleted (None: it is not)."""
+        line = self.establishment.posts.get(post_id)
+        return line.deleted_on() if line else None
+
+    def holder(self, post_id: str, day: str, shift_start: int = 0) -> Holding | None:
+        """Whoever holds the post on `day`; `shift_start` moves start dates by whole months."""
+        deleted = self.deleted_on(post_id)
+        for holding in self.staffing.by_post.get(post_id, ()):
+            start = shift_months(holding.start, shift_start) if shift_start else holding.start
+            last = last_day(holding, deleted)
+            if start <= day and (last is None or day <= last):
+                return holding
+        return None
+
+    def change_days(self, post_id: str, first: str, end: str, shift_start: int = 0) -> set[str]:
+        """Days in (first, end) on which something that prices this post may change."""
+        found: set[str] = set()
+        line = self.establishment.posts.get(post_id)
+        if line is not None:
+            found.update(change.effective for change in line.changes)
+        for spine in self.pay.spines.values():
+            found.update(entry.effective for entry in spine.entries)
+        for grade in self.pay.grades.values():
+            found.update(entry.effective for entry in grade.entries)
+        found.update(entry.effective for entry in self.pay.director.entries)
+        found.update(entry.effective for entry in self.pay.rates.entries)
+        deleted = self.deleted_on(post_id)
+        for holding in self.staffing.by_post.get(post_id, ()):
+            start = shift_months(holding.start, shift_start) if shift_start else holding.start
+            found.add(start)
+            found.add(shift_months(start, 6))
+            last = last_day(holding, deleted)
+            if last:
+                found.add(next_day(last))
+        return {day for day in found if first < day < end}

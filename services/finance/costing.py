@@ -1,0 +1,193 @@
+"""What a post costs, day by day and per financial year (pure).
+
+The **budget** prices every established post: its explicit `budgeted_annual_cost` if HR gave one
+(unless the statement is asked "from grades alone"), else its grade at the top point with
+grading's own cost model. The **forecast** prices filled posts at their holder's point (one
+increment each 1 April up to the grade's top; starters from October to March get their first
+after six months) and vacant posts at a vacancy factor of their budget (0 by default).
+
+A year's **in-year** cost is the sum of the daily cost over its days, split wherever anything that
+prices the post changes (a pay award, an FTE change, an appointment, a leaver, a transfer, a
+deletion); the **full-year** cost is the annual rate on one day. Nothing is rounded here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from contracts.costing import grade_cost, grade_on
+from contracts.decisions import DomainError
+from contracts.establishment import BASE_BUDGET
+from contracts.money import parse_fte
+from services.finance.fiscal import day_before, days, fy_end, fy_start, shift_months
+
+if TYPE_CHECKING:
+    from services.finance.books import Books
+    from services.finance.staffing import Holding
+
+BUDGET = "budget"
+FORECAST = "forecast"
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """How to price: basis, explicit costs or grades alone, vacancy factor, moved start dates."""
+
+    basis: str = BUDGET
+    explicit_costs: bool = True
+    vacancy_factor: Decimal = ZERO
+    shift_start_months: int = 0
+    price_on: str | None = None
+    """Price every day at this date's pay and rates (a statement's price base), if given."""
+
+
+@dataclass(slots=True)
+class Unpriced:
+    """Posts that could not be priced (no spine, rates or salary in force), day by day."""
+
+    problems: dict[str, str] = field(default_factory=dict)
+
+    def note(self, post_id: str, day: str, error: DomainError) -> None:
+        """Keep the first problem met for each post."""
+        self.problems.setdefault(post_id, f"{day}: {error.detail}")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """Days [start, end) at one annual rate, split between funders by share."""
+
+    start: str
+    end: str
+    rate: Decimal
+    funding: tuple[tuple[str, Decimal], ...]
+
+
+def _fte(value: Any) -> Decimal:
+    return parse_fte(value, places=10)
+
+
+def budget_rate(books: Books, post: dict[str, Any], day: str, policy: Policy) -> Decimal:
+    """The annual budget of an established post on `day`.
+
+    Raises:
+        DomainError: its grade cannot be priced on that day.
+    """
+    explicit = post.get("budgeted_annual_cost")
+    if policy.explicit_costs and explicit is not None:
+        return Decimal(explicit)
+    on = policy.price_on or day
+    return grade_cost(books.pay, post["grade"], on, _fte(post["fte"])).annual_cost
+
+
+def increments(start: str, day: str) -> int:
+    """Increments earned by `day` for a holder who started on `start`."""
+    begun = date.fromisoformat(start)
+    first = shift_months(start, 6) if begun.month >= 10 or begun.month < 4 else None  # noqa: PLR2004
+    count = 0
+    if first is not None and first <= day:
+        count, begun = 1, date.fromisoformat(first)
+    year = begun.year + 1 if begun.month >= 4 else begun.year  # noqa: PLR2004 - April
+    while f"{year}-04-01" <= day:
+        count += 1
+        year += 1
+    return count
+
+
+def holder_rate(
+    books: Books, post: dict[str, Any], holding: Holding, day: str, policy: Policy
+) -> Decimal:
+    """What a holder costs on `day`: their point, with increments, at their FTE."""
+    on = policy.price_on or day
+    definition = grade_on(books.pay, post["grade"], on)
+    point = None
+    if definition is not None and definition.scp_min is not None:
+        assert definition.scp_max is not None
+        start = shift_months(holding.start, policy.shift_start_months)
+        base = holding.scp if holding.scp is not None else definition.scp_min
+        point = min(base + increments(start, day), definition.scp_max)
+    return grade_cost(books.pay, post["grade"], on, _fte(holding.fte), point).annual_cost
+
+
+def rate(books: Books, post_id: str, day: str, policy: Policy) -> Decimal:
+    """The annual rate of a post on `day` under `policy` (0 if it does not exist then).
+
+    Raises:
+        DomainError: its grade cannot be priced on that day.
+    """
+    post = books.post(post_id, day)
+    if post is None:
+        return ZERO
+    if policy.basis == BUDGET:
+        return budget_rate(books, post, day, policy)
+    holding = books.holder(post_id, day, policy.shift_start_months)
+    if holding is not None:
+        return holder_rate(books, post, holding, day, policy)
+    if not policy.vacancy_factor:
+        return ZERO
+    return policy.vacancy_factor * budget_rate(books, post, day, policy)
+
+
+def funders(post: dict[str, Any] | None) -> tuple[tuple[str, Decimal], ...]:
+    """The post's funding shares; none listed means the base budget."""
+    listed = (post or {}).get("funding") or []
+    if not listed:
+        return ((BASE_BUDGET, Decimal(1)),)
+    return tuple((item["source_id"], Decimal(item["share"])) for item in listed)
+
+
+def segments(
+    books: Books, post_id: str, first: str, end: str, *, policy: Policy, unpriced: Unpriced
+) -> list[Segment]:
+    """The post's days in [first, end), split wherever its price may change."""
+    cuts = sorted({first, *books.change_days(post_id, first, end, policy.shift_start_months)})
+    found = []
+    for start, stop in zip(cuts, [*cuts[1:], end], strict=True):
+        try:
+            value = rate(books, post_id, start, policy)
+        except DomainError as error:
+            unpriced.note(post_id, start, error)
+            value = ZERO
+        if value:
+            found.append(Segment(start, stop, value, funders(books.post(post_id, start))))
+    return found
+
+
+def in_year(
+    books: Books,
+    post_id: str,
+    fy: int,
+    *,
+    policy: Policy,
+    unpriced: Unpriced,
+    window: tuple[str, str] | None = None,
+) -> dict[str, Decimal]:
+    """The post's cost in `fy` by funding source: the year's daily rate times the days.
+
+    `window` narrows the days counted (a funding stream's period), still at the year's daily rate.
+    """
+    first, end = fy_start(fy), fy_end(fy)
+    year_days = Decimal(days(first, end))
+    if window is not None:
+        first, end = max(first, window[0]), min(end, window[1])
+        if first >= end:
+            return {}
+    by_source: dict[str, Decimal] = {}
+    for segment in segments(books, post_id, first, end, policy=policy, unpriced=unpriced):
+        cost = segment.rate * days(segment.start, segment.end) / year_days
+        for source, share in segment.funding:
+            by_source[source] = by_source.get(source, ZERO) + cost * share
+    return by_source
+
+
+def annual_day(fy: int, as_of: str) -> str:
+    """The day whose rate is the year's full-year cost: `as_of`, kept inside the year."""
+    first, end = fy_start(fy), fy_end(fy)
+    if as_of < first:
+        return first
+    if as_of >= end:
+        return day_before(end)
+    return as_of

@@ -1,0 +1,119 @@
+"""Establishment's and grading's events, taken up by finance: publish the budget costs they change.
+
+A post's own event re-costs that post; a catalogue event (a pay award, new on-cost rates, a grade
+redefined) re-costs every post. Each affected post is costed for every financial year from the
+one the change takes effect in to the current one; `PublishCostChanges` then publishes only the
+figures that differ from those last published, naming the event as the cause. Within one batch
+the figures are computed once (the books are the same for every event in it), so the first event
+in the batch to change a figure is named as its cause. After each batch the funding streams'
+headroom is checked.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from contracts import finance as fi
+from contracts.decisions import DomainError
+from contracts.streams import ESTABLISHMENT_EVENTS, FINANCE_REJECTIONS, GRADING_EVENTS
+from eventlog.command_log import Submitted
+from eventlog.translating import TranslatingHandler
+from services.finance.costing import ZERO, Policy, Unpriced, annual_day, in_year, rate
+from services.finance.fiscal import fy_of
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+    from eventlog.subscribers import Delivery
+    from services.finance.application import TenantFinance
+    from services.finance.books import Books
+
+GROUP = "finance"
+"""Finance's consumer group on every stream it reads."""
+
+CATALOGUE = {"PayScalePublished", "GradeDefined", "DirectorSalarySet", "OnCostRatesSet"}
+BUDGET = Policy()
+
+
+def figure(books: Books, post_id: str, fy: int, today: str) -> fi.CostFigure:
+    """A post's budget cost in `fy` as now known: full-year (today's rate) and in-year."""
+    unpriced = Unpriced()
+    try:
+        annual = rate(books, post_id, annual_day(fy, today), BUDGET)
+    except DomainError:
+        annual = ZERO
+    spent = sum(in_year(books, post_id, fy, policy=BUDGET, unpriced=unpriced).values(), ZERO)
+    return fi.CostFigure(
+        post_id=post_id,
+        fy=fy,
+        annual_cost=annual.quantize(Decimal("0.01")),
+        in_year_cost=spent.quantize(Decimal("0.01")),
+    )
+
+
+class CostConsumer(TranslatingHandler[fi.PublishCostChanges]):
+    """Handles batches from one tenant's establishment or grading events for finance."""
+
+    def __init__(self, finance: TenantFinance, redis: Redis, source: str) -> None:
+        super().__init__(
+            finance.costs,
+            redis,
+            source=source,
+            rejections=FINANCE_REJECTIONS,
+            translate=self.translate_event,
+        )
+        self.finance = finance
+        self.books: Books | None = None
+        self.memo: dict[tuple[str, int], fi.CostFigure] = {}
+
+    def translate_event(
+        self, body: dict[str, Any], _entry_id: str
+    ) -> Submitted[fi.PublishCostChanges] | None:
+        """The figures one event may change (None: it changes no cost)."""
+        assert self.books is not None
+        kind = str(body.get("type"))
+        if kind in CATALOGUE:
+            posts = sorted(self.books.establishment.posts)
+        elif body.get("aggregate_type") == "post":
+            posts = [str(body.get("aggregate_id"))]
+        else:
+            return None
+        today = self.finance.clock().date().isoformat()
+        first = fy_of(str(body["effective_date"]))
+        years = range(first, max(first, fy_of(today)) + 1)
+        figures = []
+        for post_id in posts:
+            for fy in years:
+                key = (post_id, fy)
+                if key not in self.memo:
+                    self.memo[key] = figure(self.books, post_id, fy, today)
+                figures.append(self.memo[key])
+        command = fi.PublishCostChanges.model_validate(
+            {
+                "cause_event_id": body.get("event_id"),
+                "cause_type": kind,
+                "effective_date": body.get("effective_date"),
+                "figures": figures,
+            }
+        )
+        return Submitted(command, None)
+
+    async def __call__(self, deliveries: list[Delivery]) -> None:
+        """Cost the batch against everything now recorded, publish, then check headroom."""
+        self.books = await self.finance.refresh()
+        self.memo = {}
+        await super().__call__(deliveries)
+        if deliveries:
+            today = self.finance.clock().date().isoformat()
+            await self.finance.check_headroom(f"batch:{deliveries[-1].entry_id}", today)
+
+
+def establishment_costs(finance: TenantFinance, redis: Redis) -> CostConsumer:
+    """Finance's consumer of `establishment.events`."""
+    return CostConsumer(finance, redis, ESTABLISHMENT_EVENTS)
+
+
+def grading_costs(finance: TenantFinance, redis: Redis) -> CostConsumer:
+    """Finance's consumer of `grading.events`."""
+    return CostConsumer(finance, redis, GRADING_EVENTS)

@@ -1,0 +1,145 @@
+"""A savings statement between two effective dates, in the shape of seed 000's Table 1 (pure).
+
+Posts deleted, created and changed (re-designated or re-graded: old and new cost), posts moved in
+or out of the unit with their budget, and externally funded posts shown at zero base-budget
+impact; the net annual cost and FTE count the base budget only. Every line is priced at the
+`to` date's pay and rates (the statement's price base) unless explicit costs are used.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from contracts.establishment import BASE_BUDGET
+from contracts.money import fte_text, money_text, parse_fte
+from services.finance.costing import ZERO, Policy, budget_rate
+from services.finance.ledger import scope
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from services.finance.books import Books
+
+COMPARED = ("title", "grade", "fte", "budgeted_annual_cost")
+PARTS = ("deleted", "created", "changed", "transferred_in", "transferred_out", "externally_funded")
+
+
+def _external(post: dict[str, Any]) -> bool:
+    return any(item["source_id"] != BASE_BUDGET for item in post.get("funding") or [])
+
+
+def _within(post: dict[str, Any] | None, units: set[str] | None) -> bool:
+    return post is not None and (units is None or post["org_unit_id"] in units)
+
+
+def _fte(post: dict[str, Any]) -> Decimal:
+    return parse_fte(post["fte"], places=10)
+
+
+def _cost(books: Books, post: dict[str, Any], policy: Policy) -> Decimal:
+    """A post's budget at the statement's price base."""
+    assert policy.price_on is not None
+    return budget_rate(books, post, policy.price_on, policy)
+
+
+def _classify(  # noqa: PLR0911 - one return per part of the statement
+    before: dict[str, Any] | None, after: dict[str, Any] | None, *, was_in: bool, now_in: bool
+) -> tuple[str | None, dict[str, Any] | None]:
+    """Which part of the statement a post belongs to, and its state there."""
+    if now_in and after is not None and _external(after):
+        already = was_in and before is not None and _external(before)
+        return (None, None) if already else ("externally_funded", after)
+    if was_in and after is None:
+        return "deleted", before
+    if now_in and before is None:
+        return "created", after
+    if was_in and not now_in:
+        return "transferred_out", before
+    if now_in and not was_in:
+        return "transferred_in", after
+    if before and after and any(before.get(key) != after.get(key) for key in COMPARED):
+        return "changed", None
+    return None, None
+
+
+def _item(post_id: str, post: dict[str, Any], cost: Decimal) -> dict[str, Any]:
+    return {
+        "post_id": post_id,
+        "title": post["title"],
+        "grade": post["grade"],
+        "fte": fte_text(parse_fte(post["fte"], places=10)),
+        "org_unit_id": post["org_unit_id"],
+        "funding": post.get("funding") or [],
+        "annual_cost": money_text(cost),
+    }
+
+
+class _Part:
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+        self.fte = ZERO
+        self.cost = ZERO
+
+    def add(self, item: dict[str, Any], fte: Decimal, cost: Decimal) -> None:
+        self.items.append(item)
+        self.fte += fte
+        self.cost += cost
+
+    def shown(self) -> dict[str, Any]:
+        return {
+            "posts": len(self.items),
+            "fte": fte_text(self.fte),
+            "annual_cost": money_text(self.cost),
+            "items": self.items,
+        }
+
+
+def statement(
+    books: Books, start: str, end: str, policy: Policy, org_unit_id: str | None = None
+) -> dict[str, Any]:
+    """What changed in the establishment's cost between `start` and `end`."""
+    priced = Policy(explicit_costs=policy.explicit_costs, price_on=policy.price_on or end)
+    before_units, after_units = scope(books, org_unit_id, start), scope(books, org_unit_id, end)
+    parts = {name: _Part() for name in PARTS}
+    changed_before = changed_after = ZERO
+    for post_id in sorted(books.establishment.posts):
+        before, after = books.post(post_id, start), books.post(post_id, end)
+        was_in, now_in = _within(before, before_units), _within(after, after_units)
+        if not was_in and not now_in:
+            continue
+        part, post = _classify(before, after, was_in=was_in, now_in=now_in)
+        if part is None:
+            continue
+        if part == "changed":
+            assert before is not None
+            assert after is not None
+            old, new = _cost(books, before, priced), _cost(books, after, priced)
+            item = {
+                "post_id": post_id,
+                "before": _item(post_id, before, old),
+                "after": _item(post_id, after, new),
+            }
+            parts["changed"].add(item, _fte(after) - _fte(before), new - old)
+            changed_before += old
+            changed_after += new
+        else:
+            assert post is not None
+            cost = _cost(books, post, priced)
+            parts[part].add(_item(post_id, post, cost), _fte(post), cost)
+    net_fte = parts["created"].fte - parts["deleted"].fte + parts["changed"].fte
+    net_cost = parts["created"].cost - parts["deleted"].cost + parts["changed"].cost
+    shown = {name: part.shown() for name, part in parts.items()}
+    shown["externally_funded"]["base_budget_impact"] = money_text(ZERO)
+    return {
+        "from": start,
+        "to": end,
+        "org_unit_id": org_unit_id,
+        "price_on": priced.price_on,
+        "costs": "explicit where given" if policy.explicit_costs else "grades alone",
+        **shown,
+        "net": {"fte": fte_text(net_fte), "annual_cost": money_text(net_cost)},
+        "table": {
+            "deletions": money_text(parts["deleted"].cost + changed_before),
+            "new_posts": money_text(parts["created"].cost + changed_after),
+        },
+    }
