@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from cli.loading import load_file
-from cli.render import diff_lines
+from cli.render import diff_lines, savings_lines
 from scenarios.loader import bundled_scenarios
 
 if TYPE_CHECKING:
@@ -94,6 +94,38 @@ def _recruitment(console: Console, url: str) -> None:
                 )
 
 
+def _finance(console: Console, url: str) -> None:
+    _caught_up(console, url)
+    headers = {"X-Tenant": TENANT}
+    params = {"from": BEFORE, "to": AFTER, "org_unit_id": UNIT}
+    console.rule("Savings statement, seed 000 Table 1 (finance)")
+    for costs in ("explicit", "grades"):
+        view = httpx.get(
+            f"{url}/savings", params={**params, "costs": costs}, headers=headers, timeout=60
+        ).json()
+        for line in savings_lines(view):
+            console.print(line)
+    grant = httpx.get(
+        f"{url}/funding-streams/dfe-innovation-2017", headers=headers, timeout=60
+    ).json()
+    console.rule("DfE innovation grant, seed 003 (finance)")
+    years = ", ".join(
+        f"{row['fy']}/{(row['fy'] + 1) % 100:02d} {row['committed']}" for row in grant["by_fy"]
+    )
+    console.print(
+        f"{grant['amount']} ({grant['contingent_amount']} contingent): committed "
+        f"{grant['committed']} ({years}); headroom {grant['headroom']}; "
+        f"{len(grant['warnings'])} posts outlive it"
+    )
+    delay = httpx.get(
+        f"{url}/sensitivity",
+        params={"fy": 2017, "months": 1, "org_unit_id": "cf-innovation"},
+        headers=headers,
+        timeout=60,
+    ).json()
+    console.print(f"a month's delay in filling the posts changes 2017/18 by {delay['change']}")
+
+
 def run_demo(console: Console, urls: Mapping[str, str]) -> None:
     """Load every bundled scenario, then print the redesign's before/after and the URLs."""
     for path in bundled_scenarios():
@@ -106,8 +138,9 @@ def run_demo(console: Console, urls: Mapping[str, str]) -> None:
     _establishment(console, url)
     _grading(console, grading)
     _recruitment(console, urls["recruitment"])
+    _finance(console, urls["finance"])
     console.rule("Explore")
-    console.print(f"API docs:   {url}/docs  {grading}/docs  {urls['recruitment']}/docs")
+    console.print("API docs:   " + "  ".join(f"{base}/docs" for base in urls.values()))
     console.print(
         f"Structure:  curl -H 'X-Tenant: {TENANT}' "
         f"'{url}/structure?as_of={AFTER}&org_unit_id={UNIT}'"
@@ -129,4 +162,9 @@ def run_demo(console: Console, urls: Mapping[str, str]) -> None:
     console.print(
         f"Vacancies:  curl -H 'X-Tenant: {TENANT}' '{recruitment}/vacancies?as_of={AFTER}'"
     )
+    console.print(
+        f"Savings:    estab savings --tenant {TENANT} --from {BEFORE} --to {AFTER} "
+        f"--org-unit {UNIT}"
+    )
+    console.print(f"Ledger:     estab ledger --tenant {TENANT} --fy 2018 --group-by grade")
     console.print(f"Audit:      estab verify && estab replay --tenant {TENANT} --as-of {AFTER}")

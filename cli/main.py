@@ -17,7 +17,7 @@ from rich.console import Console
 from cli.audit import replay_structure, verify_all
 from cli.demo import run_demo
 from cli.loading import load_file
-from cli.render import structure_table
+from cli.render import ledger_table, savings_lines, structure_table
 from cli.supervisor import Stack, StartupError, wait_for_signal
 from eventlog.clock import format_timestamp, parse_timestamp
 
@@ -34,6 +34,8 @@ DataDir = Annotated[Path, typer.Option(help="where the embedded Redis keeps its 
 RedisUrl = Annotated[str | None, typer.Option(help="an existing Redis (default: embedded)")]
 ServiceUrl = Annotated[str, typer.Option("--url", help="the establishment service")]
 GRADING_URL = "http://127.0.0.1:8102"
+FINANCE_URL = "http://127.0.0.1:8104"
+FinanceUrl = Annotated[str, typer.Option("--finance-url", help="the finance service")]
 GradingUrl = Annotated[str, typer.Option("--grading-url", help="the grading service")]
 Tenant = Annotated[str, typer.Option(help="the organisation (X-Tenant)")]
 AsOf = Annotated[str | None, typer.Option("--as-of", help="effective date (default today)")]
@@ -114,25 +116,85 @@ def show_structure(
     tenant: Tenant = "default",
 ) -> None:
     """The posts on a date, as known at a time, from the running service."""
-    params = {
-        key: value
-        for key, value in (("as_of", as_of), ("known_at", known_at), ("org_unit_id", org_unit))
-        if value
-    }
+    params = _given(as_of=as_of, known_at=known_at, org_unit_id=org_unit)
+    _print_structure(_query(url, "/structure", params, tenant), as_json)
+
+
+Params = dict[str, str | int]
+
+
+def _given(**options: str | None) -> Params:
+    """The options that were given, as query parameters."""
+    return {name: value for name, value in options.items() if value}
+
+
+def _query(url: str, path: str, params: Params, tenant: str) -> dict[str, object]:
+    """GET a running service's answer, or exit saying why not."""
     try:
-        reply = httpx.get(f"{url}/structure", params=params, headers={"X-Tenant": tenant})
+        reply = httpx.get(f"{url}{path}", params=params, headers={"X-Tenant": tenant}, timeout=60)
     except httpx.HTTPError as error:
         errors.print(f"Cannot reach {url}: {error}. Is `estab up` running?")
         raise typer.Exit(2) from None
     if reply.status_code != 200:  # noqa: PLR2004 - HTTP OK
         errors.print(f"[red]{reply.status_code}[/red] {reply.text}")
         raise typer.Exit(1)
-    _print_structure(reply.json(), as_json)
+    answer: dict[str, object] = reply.json()
+    return answer
+
+
+def _print_json(view: dict[str, object]) -> None:
+    sys.stdout.write(orjson.dumps(view, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+@app.command(name="ledger")
+def show_ledger(
+    fy: Annotated[int, typer.Option(help="financial year by its start year: 2018 is 2018/19")],
+    group_by: Annotated[str, typer.Option(help="org_unit, grade, funding or post")] = "org_unit",
+    basis: Annotated[str, typer.Option(help="budget or forecast")] = "budget",
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    org_unit: OrgUnit = None,
+    as_json: AsJson = False,
+    url: FinanceUrl = FINANCE_URL,
+    tenant: Tenant = "default",
+) -> None:
+    """Full-year and in-year cost of a financial year, from the running finance service."""
+    params: Params = {"fy": fy, "group_by": group_by, "basis": basis}
+    params |= _given(as_of=as_of, known_at=known_at, org_unit_id=org_unit)
+    view = _query(url, "/ledger", params, tenant)
+    if as_json:
+        _print_json(view)
+    else:
+        console.print(ledger_table(view))
+
+
+@app.command(name="savings")
+def show_savings(
+    start: Annotated[str, typer.Option("--from", help="effective date before the change")],
+    end: Annotated[str, typer.Option("--to", help="effective date after the change")],
+    org_unit: OrgUnit = None,
+    grades: Annotated[
+        bool, typer.Option(help="cost from grades alone, not explicit costs")
+    ] = False,
+    known_at: KnownAt = None,
+    as_json: AsJson = False,
+    url: FinanceUrl = FINANCE_URL,
+    tenant: Tenant = "default",
+) -> None:
+    """A savings statement between two dates (seed 000's Table 1 shape)."""
+    params: Params = {"from": start, "to": end, "costs": "grades" if grades else "explicit"}
+    params |= _given(known_at=known_at, org_unit_id=org_unit)
+    view = _query(url, "/savings", params, tenant)
+    if as_json:
+        _print_json(view)
+    else:
+        for line in savings_lines(view):
+            console.print(line)
 
 
 def _print_structure(view: dict[str, object], as_json: bool) -> None:
     if as_json:
-        sys.stdout.write(orjson.dumps(view, option=orjson.OPT_INDENT_2).decode() + "\n")
+        _print_json(view)
     else:
         console.print(structure_table(view))
 

@@ -51,3 +51,41 @@ def _changed_fields(item: dict[str, Any]) -> str:
         for key in before
         if key != "version" and before[key] != after[key]
     )
+
+
+def ledger_table(view: dict[str, Any]) -> Table:
+    """A ledger's rows with their totals as the last row."""
+    table = Table(
+        title=f"{view['basis'].title()} ledger {view['fy']}/{(view['fy'] + 1) % 100:02d} "
+        f"by {view['group_by']} (full year on {view['as_of']})"
+    )
+    for column in ("key", "posts", "FTE", "full year", "in year"):
+        table.add_column(column, justify="left" if column == "key" else "right")
+    rows = [*view["rows"], {"key": "total", **view["totals"]}]
+    for row in rows:
+        table.add_row(
+            row["key"], str(row["posts"]), row["fte"], row["annual_cost"], row["in_year_cost"]
+        )
+    return table
+
+
+def savings_lines(view: dict[str, Any]) -> list[str]:
+    """A savings statement as a few lines, Table 1 style."""
+    lines = [f"Savings statement {view['from']} -> {view['to']} ({view['costs']})"]
+    for part in ("deleted", "created", "changed", "transferred_in", "transferred_out"):
+        shown = view[part]
+        if shown["posts"]:
+            lines.append(
+                f"{part.replace('_', ' ')}: {shown['posts']} posts, {shown['fte']} FTE, "
+                f"{shown['annual_cost']}"
+            )
+    funded = view["externally_funded"]
+    lines.append(
+        f"externally funded: {funded['posts']} posts at zero base-budget impact "
+        f"({funded['annual_cost']} met by other funding)"
+    )
+    lines.append(
+        f"Table 1: deletions {view['table']['deletions']}, new posts "
+        f"{view['table']['new_posts']}; net {view['net']['annual_cost']}, {view['net']['fte']} FTE"
+    )
+    return lines

@@ -41,8 +41,8 @@ def test_up_demo_starts_loads_summarises_and_stops(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
-    assert "as of 2018-03-31: 11 posts, 10.8108 FTE" in out
-    assert "as of 2018-04-01: 11 posts, 11.0000 FTE" in out
+    assert "as of 2018-03-31: 48 posts, 47.3108 FTE" in out  # with seed 003's 37 posts
+    assert "as of 2018-04-01: 48 posts, 47.5000 FTE" in out
     assert "deleted: 6 posts" in out
     assert "created: 5 posts" in out
     assert "transferred in: 1 posts" in out
@@ -53,6 +53,8 @@ def test_up_demo_starts_loads_summarises_and_stops(tmp_path: Path) -> None:
     assert f"http://127.0.0.1:{8103 + offset}/docs" in out
     assert "6 people at risk on 6 deleted posts" in out
     assert "31 people at risk on 32 deleted posts" in out
+    assert "Table 1: deletions 623930.00, new posts 388400.00; net -235530.00" in out
+    assert f"http://127.0.0.1:{8104 + offset}/docs" in out
     assert "Stopped." in out
     assert (tmp_path / "data" / "redis" / "appendonly.aof").exists()
 
