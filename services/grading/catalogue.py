@@ -12,6 +12,7 @@ from typing import Any
 
 from contracts.pay_catalogue import PayCatalogue
 from contracts.series import Dated, Series
+from eventlog.folding import Folded, FoldPosition
 
 SCHEME = "evaluation_scheme"
 POST = "post"
@@ -36,42 +37,26 @@ class PostCase:
     closed_on: str | None = None
 
 
-@dataclass(slots=True)
-class Folded:
-    """A folded event, told its stream id once the store appended it."""
-
-    entry_id: str
-
-
-class Catalogue(PayCatalogue):
+class Catalogue(PayCatalogue, FoldPosition):
     """One tenant's grading facts: the pay catalogue, evaluation schemes, posts and evaluations."""
 
     def __init__(self) -> None:
-        super().__init__()
+        PayCatalogue.__init__(self)
+        FoldPosition.__init__(self)
         self.schemes: dict[str, Series[EvaluationScheme]] = {}
         self.posts: dict[str, PostCase] = {}
-        self.versions: dict[tuple[str, str], int] = {}
         self.sequence = 0
-        self.entry_id = "0-0"
-        self.recorded_at = ""
-
-    def version(self, aggregate_type: str, aggregate_id: str) -> int:
-        """How many events an aggregate has (0: none)."""
-        return self.versions.get((aggregate_type, aggregate_id), 0)
 
     def apply(self, event: dict[str, Any], entry_id: str = "") -> Folded:
         """Fold one stored (or provisional) event in recorded order."""
+        folded = self.advance(event, entry_id)
         kind: str = event["type"]
         payload: dict[str, Any] = event["payload"]
         self.sequence = event["sequence"]
-        self.entry_id = entry_id or self.entry_id
-        self.recorded_at = event.get("recorded_at", self.recorded_at)
-        key = (event["aggregate_type"], event["aggregate_id"])
-        self.versions[key] = event["aggregate_version"]
         effective: str = event["effective_date"]
         if not self.fold_pay(kind, payload, effective, self.sequence, event["event_id"]):
             self._fold(kind, payload, effective, event)
-        return Folded(entry_id)
+        return folded
 
     def _fold(
         self, kind: str, payload: dict[str, Any], effective: str, event: dict[str, Any]

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from eventlog.folding import FoldPosition
+
+if TYPE_CHECKING:
+    from eventlog.folding import Folded
 
 CONTRACT = "contract"
 POST = "post"
@@ -107,30 +112,17 @@ class Freeze:
         }
 
 
-@dataclass(slots=True)
-class Folded:
-    """A folded event, told its stream id once appended."""
-
-    entry_id: str
-
-
-class Workforce:
+class Workforce(FoldPosition):
     """Every contract, approval, freeze and at-risk record of one tenant, as recorded."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.contracts: dict[str, Contract] = {}
         self.by_post: dict[str, list[str]] = {}
         self.by_person: dict[str, list[str]] = {}
         self.approvals: dict[str, list[dict[str, Any]]] = {}
         self.freezes: dict[str, Freeze] = {}
         self.at_risk: dict[str, AtRisk] = {}
-        self.versions: dict[tuple[str, str], int] = {}
-        self.entry_id = "0-0"
-        self.recorded_at = ""
-
-    def version(self, aggregate_type: str, aggregate_id: str) -> int:
-        """How many events an aggregate has (0: none)."""
-        return self.versions.get((aggregate_type, aggregate_id), 0)
 
     def contracts_of_post(self, post_id: str) -> list[Contract]:
         """Every contract ever held on a post, in recorded order."""
@@ -142,11 +134,9 @@ class Workforce:
 
     def apply(self, event: dict[str, Any], entry_id: str = "") -> Folded:
         """Fold one stored (or provisional) event in recorded order."""
-        self.entry_id = entry_id or self.entry_id
-        self.recorded_at = event.get("recorded_at", self.recorded_at)
-        self.versions[event["aggregate_type"], event["aggregate_id"]] = event["aggregate_version"]
+        folded = self.advance(event, entry_id)
         self._fold(event["type"], event["payload"], event["effective_date"])
-        return Folded(entry_id)
+        return folded
 
     def _add(self, contract: Contract) -> None:
         self.contracts[contract.contract_id] = contract
