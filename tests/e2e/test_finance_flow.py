@@ -6,21 +6,17 @@ and grant headroom, and a back-dated pay award's cost updates with the ledger as
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
-import httpx
-import orjson
 import pytest
 from conftest import ServiceProcess
-from redis import Redis
+from driving import caught_up, get, load, send, stream_events
 from seed_000 import BASIS
 
-from contracts.streams import FINANCE_COST_UPDATES, FINANCE_EVENTS, stream_key
+from contracts.streams import FINANCE_COST_UPDATES, FINANCE_EVENTS
 from eventlog.clock import format_timestamp
-from scenarios.loader import bundled_scenario, http_request, load_scenario, service_of
+from scenarios.loader import bundled_scenario, load_scenario
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis]
 
@@ -40,37 +36,6 @@ def services(
         "recruitment": recruitment_service,
         "finance": finance_service,
     }
-
-
-def send(services: dict[str, ServiceProcess], tenant: str, command: dict[str, Any]) -> Any:
-    method, path, body = http_request(command)
-    url = services[service_of(command)].url
-    reply = httpx.request(method, f"{url}{path}", json=body, headers={"X-Tenant": tenant})
-    assert reply.is_success, (command.get("type"), reply.text)
-    return reply.json()
-
-
-def load(services: dict[str, ServiceProcess], tenant: str, name: str, skip: str = "") -> None:
-    for step in load_scenario(bundled_scenario(name)).steps:
-        if step.step != skip:
-            send(services, tenant, step.command)
-
-
-def get(service: ServiceProcess, tenant: str, path: str, **params: Any) -> Any:
-    reply = httpx.get(
-        f"{service.url}{path}", params=params, headers={"X-Tenant": tenant}, timeout=30
-    )
-    assert reply.status_code == 200, reply.text
-    return reply.json()
-
-
-def caught_up(service: ServiceProcess, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if httpx.get(f"{service.url}/progress").json()["caught_up"]:
-            return
-        time.sleep(0.05)
-    pytest.fail(f"{service.module} never caught up with its streams")
 
 
 def test_table_1_to_the_penny_and_from_grades_alone(
@@ -149,13 +114,6 @@ def test_seed_003_in_year_sensitivity_headroom_and_a_breach(
     breaches = [event for event in events if event["type"] == "FundingHeadroomBreached"]
     assert [event["payload"]["source_id"] for event in breaches] == ["small-grant"]
     assert get(finance, tenant, "/funding-streams/small-grant")["breached"] is True
-
-
-def stream_events(redis_url: str, tenant: str, stream: str) -> list[dict[str, Any]]:
-    """Every event on one of the tenant's streams, decoded."""
-    with Redis.from_url(redis_url) as redis:
-        entries = redis.xrange(stream_key(tenant, stream))
-    return [orjson.loads(fields[b"__data__"]) for _, fields in entries]
 
 
 def test_a_back_dated_award_publishes_cost_updates_and_old_views_keep_old_totals(

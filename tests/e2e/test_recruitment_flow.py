@@ -8,14 +8,10 @@ after an appointment, and as known before and after a back-dated leaver.
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
 import httpx
 import pytest
 from conftest import ServiceProcess
-
-from scenarios.loader import bundled_scenario, http_request, load_scenario, service_of
+from driving import caught_up, get, load
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis]
 
@@ -31,32 +27,6 @@ def services(
         "grading": grading_service,
         "recruitment": recruitment_service,
     }
-
-
-def load(services: dict[str, ServiceProcess], tenant: str, *names: str) -> None:
-    """Load bundled scenarios into `tenant`, each step to the service that records it."""
-    with httpx.Client(headers={"X-Tenant": tenant}, timeout=30) as client:
-        for name in names:
-            for step in load_scenario(bundled_scenario(name)).steps:
-                method, path, body = http_request(step.command)
-                url = services[service_of(step.command)].url
-                reply = client.request(method, f"{url}{path}", json=body)
-                assert reply.is_success, (step.step, reply.text)
-
-
-def get(service: ServiceProcess, tenant: str, path: str, **params: str) -> Any:
-    reply = httpx.get(f"{service.url}{path}", params=params, headers={"X-Tenant": tenant})
-    assert reply.status_code == 200, reply.text
-    return reply.json()
-
-
-def caught_up(service: ServiceProcess, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if httpx.get(f"{service.url}/progress").json()["caught_up"]:
-            return
-        time.sleep(0.05)
-    pytest.fail(f"{service.module} never caught up with its streams")
 
 
 def test_seed_000_six_postholders_are_at_risk_with_suitable_alternatives(
