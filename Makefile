@@ -41,6 +41,7 @@ faults: setup
 bench: setup
 	$(UV) run python bench/replay.py
 	$(UV) run python bench/grading.py
+	$(UV) run python bench/finance.py
 
 clean:
 	rm -rf $(TOOLS) .venv data

@@ -11,6 +11,9 @@ from eventlog.audit import tenants_with_logs, verify_stream
 from eventlog.store import EventStore
 from services.establishment.replay import replay
 from services.establishment.views import structure
+from services.finance.application import TenantFinance
+from services.finance.costing import Policy
+from services.finance.ledger import ledger
 
 
 async def verify_all(redis_url: str, tenants: list[str]) -> list[tuple[str, str, Any]]:
@@ -36,5 +39,17 @@ async def replay_structure(
         store = EventStore(redis, StoreKeys.for_stream(tenant, ESTABLISHMENT_EVENTS))
         projection = await replay(store, known_at)
         return {"as_of": as_of, "known_at": known_at, **structure(projection, as_of, org_unit_id)}
+    finally:
+        await redis.aclose()
+
+
+async def replay_ledger(
+    redis_url: str, tenant: str, fy: int, as_of: str, known_at: str | None, group_by: str
+) -> dict[str, Any]:
+    """The budget ledger rebuilt from the raw streams, shaped like finance's `GET /ledger`."""
+    redis = Redis.from_url(redis_url)
+    try:
+        books = await TenantFinance(redis, tenant).books(known_at)
+        return ledger(books, fy, as_of=as_of, group_by=group_by, policy=Policy())
     finally:
         await redis.aclose()

@@ -14,7 +14,7 @@ import orjson
 import typer
 from rich.console import Console
 
-from cli.audit import replay_structure, verify_all
+from cli.audit import replay_ledger, replay_structure, verify_all
 from cli.demo import run_demo
 from cli.loading import load_file
 from cli.render import ledger_table, savings_lines, structure_table
@@ -208,14 +208,22 @@ def replay(
     tenant: Tenant = "default",
     redis_url: RedisUrl = None,
     data_dir: DataDir = Path("data"),
+    fy: Annotated[
+        int | None, typer.Option(help="also the budget ledger of this financial year")
+    ] = None,
 ) -> None:
-    """Rebuild the structure straight from the stream, without the services."""
+    """Rebuild the structure (and a ledger) straight from the streams, without the services."""
     day = as_of or date.today().isoformat()  # noqa: DTZ011 - a calendar date, as people mean it
     moment = format_timestamp(parse_timestamp(known_at)) if known_at else None
-    view = asyncio.run(
-        replay_structure(_redis_url(redis_url, data_dir), tenant, day, moment, org_unit)
-    )
+    url = _redis_url(redis_url, data_dir)
+    view = asyncio.run(replay_structure(url, tenant, day, moment, org_unit))
     _print_structure(view, as_json)
+    if fy is not None:
+        books = asyncio.run(replay_ledger(url, tenant, fy, day, moment, "org_unit"))
+        if as_json:
+            _print_json(books)
+        else:
+            console.print(ledger_table(books))
 
 
 @app.command()

@@ -87,6 +87,20 @@ async def test_verify_and_replay_read_redis_directly(
     )
     assert replayed.returncode == 0, replayed.stderr
     assert orjson.loads(replayed.stdout)["totals"] == {"posts": 11, "fte": "11.0000"}
+    with_ledger = estab(
+        "replay",
+        "--redis-url",
+        redis_url,
+        "--tenant",
+        tenant,
+        "--as-of",
+        "2018-04-01",
+        "--fy",
+        "2018",
+    )
+    assert with_ledger.returncode == 0, with_ledger.stderr
+    assert "Budget ledger 2018/19 by org_unit" in with_ledger.stdout
+    assert "cf-early-help" in with_ledger.stdout
 
     key = StoreKeys.for_stream(tenant, ESTABLISHMENT_EVENTS).stream
 
