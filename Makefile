@@ -42,6 +42,7 @@ bench: setup
 	$(UV) run python bench/replay.py
 	$(UV) run python bench/grading.py
 	$(UV) run python bench/finance.py
+	$(UV) run python bench/recruitment.py
 
 clean:
 	rm -rf $(TOOLS) .venv data

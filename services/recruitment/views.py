@@ -79,12 +79,11 @@ def vacancies(scene: Scene, day: str, org_unit_id: str | None = None) -> dict[st
 
 
 def _alternatives(
-    scene: Scene, record: AtRisk, day: str, open_posts: list[dict[str, Any]]
+    scene: Scene, record: AtRisk, ranks: dict[str, int], open_posts: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     held = scene.held_grade(record)
     if held is None:
         return []
-    ranks = scene.ranks(day)
     return [
         {**item, "ring_fenced": True}
         for item in open_posts
@@ -97,9 +96,12 @@ def at_risk(scene: Scene, day: str) -> dict[str, Any]:
     records = scene.at_risk_on(day)
     open_posts = vacancies(scene, day)["vacancies"] if records else []
     people: dict[str, dict[str, Any]] = {}
+    ladders: dict[str, dict[str, int]] = {}
     for record in sorted(records, key=lambda item: (item.person_ref, item.post_id)):
         contract = scene.workforce.contracts[record.contract_id]
         trial = _trial(scene, record)
+        on = max(day, record.since)
+        ranks = ladders.get(on) or ladders.setdefault(on, scene.ranks(on))
         entry = people.setdefault(record.person_ref, {"person_ref": record.person_ref, "posts": []})
         entry["posts"].append(
             {
@@ -109,7 +111,7 @@ def at_risk(scene: Scene, day: str) -> dict[str, Any]:
                 "fte": fte_text(Decimal(contract.fte)),
                 "at_risk_since": record.since,
                 "trial": trial,
-                "alternatives": _alternatives(scene, record, max(day, record.since), open_posts),
+                "alternatives": _alternatives(scene, record, ranks, open_posts),
             }
         )
     listed = list(people.values())
