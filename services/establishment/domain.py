@@ -16,14 +16,13 @@ from contracts import establishment as est
 from contracts.decisions import DomainError, EventDraft
 from contracts.rejections import Reason
 from services.establishment.projections import ORG_UNIT, POST, Projection
+from services.establishment.reporting import NEVER, check_manager, deleted_on, line_ends
 
 if TYPE_CHECKING:
     from datetime import date
 
     from contracts.envelope import Message
     from services.establishment.timeline import State, Timeline
-
-NEVER = "9999-12-31"
 
 
 def _payload(model: Message) -> dict[str, Any]:
@@ -50,11 +49,6 @@ def _check_version(timeline: Timeline, expected: int | None) -> None:
         )
 
 
-def _deleted_on(timeline: Timeline) -> str | None:
-    deletion = timeline.first("PostDeleted")
-    return deletion.effective if deletion else None
-
-
 def _live_state(timeline: Timeline, effective: str) -> State:
     """The post's state on `effective`, refusing dates outside its life."""
     created = timeline.first("PostCreated")
@@ -65,7 +59,7 @@ def _live_state(timeline: Timeline, effective: str) -> State:
             f"post {timeline.aggregate_id!r} is created on {created.effective}; "
             f"a change effective {effective} comes before it",
         )
-    deleted = _deleted_on(timeline)
+    deleted = deleted_on(timeline)
     if deleted is not None and effective >= deleted:
         raise DomainError(
             Reason.TIMELINE_CONFLICT,
@@ -90,64 +84,6 @@ def _check_unit(projection: Projection, org_unit_id: str, effective: str) -> Non
         )
 
 
-def _line_ends(timeline: Timeline | None, effective: str) -> str:
-    """When a line starting on `effective` stops holding (NEVER if it never does).
-
-    That is the post's next change of reporting line, or its deletion.
-    """
-    if timeline is None:
-        return NEVER
-    for change in timeline.changes:
-        if change.effective > effective and (
-            "reports_to" in change.fields or change.type == "PostDeleted"
-        ):
-            return change.effective
-    return NEVER
-
-
-def _check_manager(
-    projection: Projection, post_id: str, manager_id: str, effective: str, ends: str
-) -> None:
-    """`manager_id` exists from `effective` until `ends`, and the line closes no loop."""
-    if manager_id == post_id:
-        raise DomainError(Reason.REPORTING_CYCLE, f"post {post_id!r} cannot report to itself")
-    manager = projection.posts.get(manager_id)
-    if manager is None or manager.first("PostCreated") is None:
-        raise DomainError(Reason.NOT_FOUND, f"manager post {manager_id!r} does not exist")
-    if manager.at(effective) is None:
-        raise DomainError(
-            Reason.TIMELINE_CONFLICT,
-            f"manager post {manager_id!r} does not exist on {effective}",
-        )
-    deleted = _deleted_on(manager)
-    if deleted is not None and deleted < ends:
-        raise DomainError(
-            Reason.TIMELINE_CONFLICT,
-            f"manager post {manager_id!r} is deleted from {deleted}, "
-            f"while {post_id!r} would still report to it",
-        )
-    dates = [effective] + [day for day in projection.reporting_dates if effective < day < ends]
-    for day in dates:
-        _walk_up(projection, post_id, manager_id, day)
-
-
-def _walk_up(projection: Projection, post_id: str, manager_id: str, day: str) -> None:
-    seen = {post_id}
-    chain = [post_id]
-    current: str | None = manager_id
-    while current is not None:
-        chain.append(current)
-        if current in seen:
-            loop = " -> ".join(chain)
-            raise DomainError(
-                Reason.REPORTING_CYCLE, f"on {day} the reporting line would loop: {loop}"
-            )
-        seen.add(current)
-        timeline = projection.posts.get(current)
-        state = timeline.at(day) if timeline else None
-        current = state["reports_to"] if state else None
-
-
 def _same_cost(stored: str | None, given: Decimal | None) -> bool:
     return given is None or (stored is not None and Decimal(stored) == given)
 
@@ -164,7 +100,7 @@ def _new_post(command: est.CreatePost, projection: Projection) -> list[EventDraf
         raise DomainError(Reason.ALREADY_EXISTS, f"post {post_id!r} already exists")
     _check_unit(projection, command.org_unit_id, effective)
     if command.reports_to is not None:
-        _check_manager(projection, post_id, command.reports_to, effective, NEVER)
+        check_manager(projection, post_id, command.reports_to, effective, NEVER)
     payload = _payload(
         est.PostCreated(
             post_id=post_id,
@@ -273,8 +209,8 @@ def _reporting_change(
     if state["reports_to"] == command.reports_to:
         raise DomainError(Reason.NO_CHANGE, "the post already has that reporting line")
     if command.reports_to is not None:
-        ends = _line_ends(timeline, effective)
-        _check_manager(projection, command.post_id, command.reports_to, effective, ends)
+        ends = line_ends(timeline, effective)
+        check_manager(projection, command.post_id, command.reports_to, effective, ends)
     return est.ReportingLineChanged(post_id=command.post_id, reports_to=command.reports_to)
 
 
