@@ -82,3 +82,8 @@ async def run_command(log: CommandLog[Any, Any], command: Any) -> Accepted:
     if isinstance(outcome, Refused):
         raise ProblemError(outcome.reason, outcome.detail, outcome.errors)
     raise ProblemError(Reason.NO_CHANGE, "the command needs nothing recorded")
+
+
+def day_of(request: Request, as_of: date | None) -> str:
+    """`as_of` as an ISO date, today by the service's clock if not given."""
+    return (as_of or today(request)).isoformat()

@@ -16,7 +16,15 @@ from fastapi.responses import JSONResponse
 from contracts import finance as fi  # noqa: TC001 - FastAPI reads route annotations at runtime
 from contracts.rejections import Reason
 from contracts.streams import DEFAULT_TENANT
-from eventlog.http_params import AsOf, KnownAt, TenantHeader, moment, run_command, tenant_log, today
+from eventlog.http_params import (
+    AsOf,
+    KnownAt,
+    TenantHeader,
+    day_of,
+    moment,
+    run_command,
+    tenant_log,
+)
 from eventlog.problems import ProblemError
 from services.finance.costing import FORECAST, Policy
 from services.finance.funding import sensitivity, stream_view
@@ -57,7 +65,7 @@ async def get_ledger(
 
     The forecast splits obligations (filled posts) from commitments (approved vacancies).
     """
-    day = (as_of or today(request)).isoformat()
+    day = day_of(request, as_of)
     books = await _tenant(request, x_tenant).books(moment(known_at))
     policy = Policy(basis=basis, vacancy_factor=vacancy_factor if basis == FORECAST else Decimal(0))
     try:

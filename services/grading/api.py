@@ -19,7 +19,15 @@ from contracts.identifiers import normalise_grade
 from contracts.money import fte_text, money_text, parse_fte
 from contracts.rejections import Reason
 from contracts.streams import DEFAULT_TENANT
-from eventlog.http_params import AsOf, KnownAt, TenantHeader, moment, run_command, tenant_log, today
+from eventlog.http_params import (
+    AsOf,
+    KnownAt,
+    TenantHeader,
+    day_of,
+    moment,
+    run_command,
+    tenant_log,
+)
 from eventlog.http_writes import add_writes
 from eventlog.problems import ProblemError
 from services.grading.views import evaluations, pending_evaluations, scheme_view, spine_view
@@ -91,7 +99,7 @@ async def list_grades(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """Every grade defined on a date, with its salary range then."""
-    day = (as_of or today(request)).isoformat()
+    day = day_of(request, as_of)
     catalogue = await _view(request, x_tenant, known_at)
     return {"as_of": day, "grades": grade_ranges(catalogue, day)}
 
@@ -130,7 +138,7 @@ async def get_grade_cost(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """A post's full-year cost at a grade: salary, each on-cost and the total."""
-    day = (on or today(request)).isoformat()
+    day = day_of(request, on)
     catalogue = await _view(request, x_tenant, known_at)
     found = grade_cost(catalogue, _grade_name(grade), day, _fte(fte), scp)
     return {
@@ -156,7 +164,7 @@ async def get_pay_spine(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """A scheme's point values on a date."""
-    day = (as_of or today(request)).isoformat()
+    day = day_of(request, as_of)
     return spine_view(await _view(request, x_tenant, known_at), scheme, day)
 
 
@@ -168,7 +176,7 @@ async def get_on_cost_rates(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """The on-cost rates in force on a date."""
-    day = (as_of or today(request)).isoformat()
+    day = day_of(request, as_of)
     rates = rates_on(await _view(request, x_tenant, known_at), day)
     return {
         "as_of": day,
@@ -188,7 +196,7 @@ async def get_evaluation_scheme(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """A job evaluation scheme as in force on a date."""
-    day = (as_of or today(request)).isoformat()
+    day = day_of(request, as_of)
     return scheme_view(await _view(request, x_tenant, known_at), scheme, day)
 
 
@@ -211,6 +219,6 @@ async def list_pending(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """Posts whose grade on a date is proposed and not yet evaluated."""
-    day = (as_of or today(request)).isoformat()
+    day = day_of(request, as_of)
     catalogue = await _view(request, x_tenant, known_at)
     return {"as_of": day, "posts": pending_evaluations(catalogue, day)}

@@ -14,7 +14,15 @@ from fastapi.responses import JSONResponse
 
 from contracts import recruitment as rc
 from contracts.streams import DEFAULT_TENANT
-from eventlog.http_params import AsOf, KnownAt, TenantHeader, moment, run_command, tenant_log, today
+from eventlog.http_params import (
+    AsOf,
+    KnownAt,
+    TenantHeader,
+    day_of,
+    moment,
+    run_command,
+    tenant_log,
+)
 from eventlog.http_writes import add_writes
 from services.recruitment.views import at_risk, postholders, vacancies
 
@@ -78,7 +86,7 @@ async def get_vacancies(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """Established posts with no postholder on a date: how long vacant, approval, freeze."""
-    day = (as_of or today(request)).isoformat()
+    day = day_of(request, as_of)
     scene = await _tenant(request, x_tenant).scene(moment(known_at))
     return vacancies(scene, day, org_unit_id)
 
@@ -91,7 +99,7 @@ async def get_at_risk(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """People whose post is deleted, each with suitable alternative vacancies (ring-fenced)."""
-    day = (as_of or today(request)).isoformat()
+    day = day_of(request, as_of)
     scene = await _tenant(request, x_tenant).scene(moment(known_at))
     return at_risk(scene, day)
 
@@ -107,6 +115,6 @@ async def get_postholders(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """Contracts in force on a date (for one person or post, if given)."""
-    day = (as_of or today(request)).isoformat()
+    day = day_of(request, as_of)
     scene = await _tenant(request, x_tenant).scene(moment(known_at))
     return {"as_of": day, "contracts": postholders(scene, day, person_ref, post_id)}
