@@ -20,13 +20,13 @@ from typing import Any
 
 from contracts.establishment_view import EstablishmentView
 from contracts.pay_catalogue import PayCatalogueView
+from contracts.staffing_view import StaffingView
 from scenarios.loader import bundled_scenario, load_scenario
 from services.finance.books import Books
 from services.finance.costing import Policy
 from services.finance.funding_book import FundingBook
 from services.finance.handlers import figure
 from services.finance.ledger import ledger
-from services.finance.staffing import StaffingView
 
 GRADES = ("B1", "C1", "C3", "SO1", "SO2", "PO1", "PO3", "PO6")
 
@@ -77,7 +77,12 @@ def books(posts: int) -> Books:
         establishment.apply(event(number, "PostCreated", "2019-04-01", post))
         if index % 2:
             number += 1
-            held = {"contract_id": f"c{index}", "post_id": f"p{index}", "fte": "1"}
+            held = {
+                "contract_id": f"c{index}",
+                "post_id": f"p{index}",
+                "person_ref": f"e{index}",
+                "fte": "1",
+            }
             staffing.apply(event(number, "PostholderAppointed", "2020-10-01", held))
     return Books(establishment, pay, staffing, FundingBook())
 

@@ -25,8 +25,10 @@ from typing import TYPE_CHECKING
 import httpx
 
 from contracts.costing import grade_cost
+from contracts.tenancy import ProvisionTenant
 from eventlog.redis_server import EmbeddedRedis
 from eventlog.settings import Settings
+from eventlog.tenant_registry import provision_at
 from scenarios.loader import bundled_scenario, http_request, load_scenario
 from services.grading.main import create_app
 
@@ -46,7 +48,8 @@ async def run(calls: int) -> list[str]:
     """Load the catalogue, then time cost queries; return the lines to record."""
     steps = load_scenario(bundled_scenario("catalogue_njc_leeds_style")).steps
     with tempfile.TemporaryDirectory() as folder, EmbeddedRedis(Path(folder)) as server:
-        app = create_app(Settings(service="grading", redis_url=server.url, tenants=TENANT))
+        await provision_at(server.url, ProvisionTenant(tenant=TENANT))
+        app = create_app(Settings(service="grading", redis_url=server.url))
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(

@@ -14,6 +14,7 @@ import httpx
 
 from cli.loading import load_file
 from cli.render import diff_lines, savings_lines
+from contracts.tenancy import ProvisionTenant
 from scenarios.loader import bundled_scenarios
 
 if TYPE_CHECKING:
@@ -22,6 +23,11 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 TENANT = "leeds"
+DEMO_TENANTS = (
+    ProvisionTenant(tenant=TENANT, name="Leeds City Council", vacancy_control="required"),
+    ProvisionTenant(tenant="dudley", name="Dudley Metropolitan Borough Council"),
+)
+"""The seed scenarios' tenants; Leeds refuses appointments without approval to recruit."""
 UNIT = "children-and-families"
 BEFORE, AFTER = "2018-03-31", "2018-04-01"
 WAIT_SECONDS = 30.0

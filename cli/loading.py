@@ -1,7 +1,8 @@
 """Load a scenario through the HTTP API, the way an HR system would, showing progress.
 
 Every step carries a command id derived from the scenario and step names, so loading the same
-file again records nothing new.
+file again records nothing new: each service answers a repeat with its original answer and the
+`Idempotent-Replayed` header, and such steps are not counted as recorded.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from rich.progress import track
 
+from contracts.rejections import Reason, problem_type
+from eventlog.http_params import REPLAYED
 from scenarios.loader import http_request, load_scenario, service_of
 
 if TYPE_CHECKING:
@@ -21,33 +24,59 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+class TenantNotProvisionedError(LookupError):
+    """The scenario's tenant does not exist on the stack; nothing was loaded."""
+
+
 @dataclass
 class LoadReport:
     """What happened to each step of a scenario."""
 
     name: str
     tenant: str
+    steps: int = 0
     recorded: int = 0
+    repeated: int = 0
     failures: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+def _problem(reply: httpx.Response) -> dict[str, Any]:
+    try:
+        body = reply.json()
+    except ValueError:
+        return {"title": f"HTTP {reply.status_code}", "detail": reply.text[:500]}
+    return body if isinstance(body, dict) else {"title": f"HTTP {reply.status_code}"}
 
 
 def load_file(
     console: Console, path: Path, urls: Mapping[str, str], tenant: str | None = None
 ) -> LoadReport:
-    """Send every step of the scenario at `path` to the service that records it (`urls`)."""
+    """Send every step of the scenario at `path` to the service that records it (`urls`).
+
+    Raises:
+        ScenarioError: the file is not a valid scenario (nothing is sent).
+        TenantNotProvisionedError: its tenant is not provisioned (nothing is recorded).
+    """
     scenario = load_scenario(path)
-    report = LoadReport(scenario.name, tenant or scenario.tenant)
-    with httpx.Client(headers={"X-Tenant": report.tenant}, timeout=30) as client:
+    report = LoadReport(scenario.name, tenant or scenario.tenant, steps=len(scenario.steps))
+    with httpx.Client(headers={"X-Tenant": report.tenant}, timeout=60) as client:
         for step in track(scenario.steps, description=f"Loading {scenario.name}", console=console):
             method, route, body = http_request(step.command)
-            url = urls[service_of(step.command)]
-            reply = client.request(method, f"{url}{route}", json=body)
+            reply = client.request(method, f"{urls[service_of(step.command)]}{route}", json=body)
             if reply.is_success:
-                report.recorded += 1
-            else:
-                report.failures.append((step.step, reply.json()))
+                if reply.headers.get(REPLAYED) == "true":
+                    report.repeated += 1
+                else:
+                    report.recorded += 1
+                continue
+            problem = _problem(reply)
+            if problem.get("type") == problem_type(Reason.UNKNOWN_TENANT):
+                raise TenantNotProvisionedError(str(problem.get("detail")))
+            report.failures.append((step.step, problem))
     console.print(
-        f"{scenario.name}: {report.recorded} of {len(scenario.steps)} steps recorded "
+        f"{scenario.name}: {report.recorded} of {report.steps} steps recorded "
         f"for tenant {report.tenant!r}"
+        + (f" ({report.repeated} recorded before)" if report.repeated else "")
+        + (f"; {len(report.failures)} refused" if report.failures else "")
     )
     return report

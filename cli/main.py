@@ -1,4 +1,8 @@
-"""`estab`: start the system, load scenarios, query it, and audit the log without it."""
+"""`estab`: start the system, provision tenants, load and import, query, and audit the log.
+
+Every command finds the stack `estab up` started through its data directory (`--data-dir`,
+default `data`); the `--url` options are for a remote stack.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 import orjson
@@ -15,28 +19,38 @@ import typer
 from rich.console import Console
 
 from cli.audit import replay_ledger, replay_structure, verify_all
-from cli.demo import run_demo
-from cli.loading import load_file
+from cli.demo import DEMO_TENANTS, run_demo
+from cli.import_command import import_establishment
+from cli.loading import TenantNotProvisionedError, load_file
 from cli.render import ledger_table, savings_lines, structure_table
+from cli.stack_file import NoStackError, StackAddress, service_urls, write_stack
+from cli.stack_file import redis_url as recorded_redis_url
 from cli.supervisor import Stack, StartupError, wait_for_signal
+from contracts.tenancy import ProvisionTenant
 from eventlog.clock import format_timestamp, parse_timestamp
+from scenarios.loader import ScenarioError, bundled_scenarios
 
 app = typer.Typer(
     help="Establishment control: posts and structures on any date, as known at any time.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+tenant_app = typer.Typer(help="Provision and list tenants (organisations).", no_args_is_help=True)
+app.add_typer(tenant_app, name="tenant")
+app.command(name="import")(import_establishment)
 console = Console()
 errors = Console(stderr=True)
 
-DEFAULT_URL = "http://127.0.0.1:8101"
-DataDir = Annotated[Path, typer.Option(help="where the embedded Redis keeps its data and logs")]
-RedisUrl = Annotated[str | None, typer.Option(help="an existing Redis (default: embedded)")]
-ServiceUrl = Annotated[str, typer.Option("--url", help="the establishment service")]
-GRADING_URL = "http://127.0.0.1:8102"
-FINANCE_URL = "http://127.0.0.1:8104"
-FinanceUrl = Annotated[str, typer.Option("--finance-url", help="the finance service")]
-GradingUrl = Annotated[str, typer.Option("--grading-url", help="the grading service")]
+DataDir = Annotated[
+    Path, typer.Option(help="the data directory of the stack `estab up` started (its URLs)")
+]
+RedisUrl = Annotated[str | None, typer.Option(help="an existing Redis (default: the stack's)")]
+EstablishmentUrl = Annotated[
+    str | None, typer.Option("--url", help="the establishment service (default: the stack's)")
+]
+FinanceUrl = Annotated[
+    str | None, typer.Option("--finance-url", help="the finance service (default: the stack's)")
+]
 Tenant = Annotated[str, typer.Option(help="the organisation (X-Tenant)")]
 AsOf = Annotated[str | None, typer.Option("--as-of", help="effective date (default today)")]
 KnownAt = Annotated[
@@ -44,41 +58,46 @@ KnownAt = Annotated[
 ]
 OrgUnit = Annotated[str | None, typer.Option("--org-unit", help="an org unit and its sub-units")]
 AsJson = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
+DATA = Path("data")
 
 
 def _redis_url(given: str | None, data_dir: Path) -> str:
     """The Redis to audit: --redis-url, else the environment, else the one `estab up` started."""
     found = given or os.environ.get("ESTAB_REDIS_URL") or os.environ.get("REDIS_URL")
-    if found:
-        return found
-    recorded = data_dir / "redis-url"
-    if recorded.exists():
-        return recorded.read_text().strip()
-    errors.print("No Redis to read: pass --redis-url, set REDIS_URL, or run `estab up` first.")
-    raise typer.Exit(2)
+    try:
+        return recorded_redis_url(data_dir, found)
+    except NoStackError as error:
+        errors.print(str(error))
+        raise typer.Exit(2) from None
+
+
+def _url(data_dir: Path, service: str, given: str | None) -> str:
+    return service_urls(data_dir, {service: given})[service]
 
 
 @app.command()
 def up(
     demo: Annotated[bool, typer.Option(help="load the seed scenarios and print a summary")] = False,
     redis_url: RedisUrl = None,
-    data_dir: DataDir = Path("data"),
+    data_dir: DataDir = DATA,
     port_offset: Annotated[int, typer.Option(help="add to every default port")] = 0,
     once: Annotated[
         bool, typer.Option(help="stop after start-up (and the demo): a smoke test")
     ] = False,
 ) -> None:
     """Start Redis and every service; stop them cleanly on Ctrl-C or SIGTERM."""
-    tenants = ["default", "leeds", "dudley"]
+    tenants = [ProvisionTenant(tenant="default"), *(DEMO_TENANTS if demo else ())]
     stack = Stack(data_dir, tenants, redis_url, port_offset=port_offset)
     try:
         url = stack.start()
+        urls = {spec.name: spec.url(stack.host) for spec in stack.services()}
+        recorded = write_stack(data_dir, StackAddress(redis_url=url, services=urls))
         console.print(f"[green]Redis[/green] {url}  (data and logs in {data_dir.resolve()})")
-        for spec in stack.services():
-            base = spec.url(stack.host)
-            console.print(f"[green]{spec.name}[/green] {base}  (API docs {base}/docs)")
+        for name, base in urls.items():
+            console.print(f"[green]{name}[/green] {base}  (API docs {base}/docs)")
+        console.print(f"Tenants: {', '.join(item.tenant for item in tenants)}; stack in {recorded}")
         if demo:
-            run_demo(console, {spec.name: spec.url(stack.host) for spec in stack.services()})
+            run_demo(console, urls)
         if not once:
             console.print("Running. Press Ctrl-C to stop.")
             wait_for_signal()
@@ -90,19 +109,95 @@ def up(
         console.print("Stopped.")
 
 
+@tenant_app.command(name="create")
+def tenant_create(
+    tenant: Annotated[str, typer.Argument(help="the tenant's key: lower-case, digits, - or _")],
+    name: Annotated[str | None, typer.Option(help="its display name")] = None,
+    vacancy_control: Annotated[
+        str, typer.Option(help="advisory (flag unapproved appointments) or required (refuse)")
+    ] = "advisory",
+    approval_months: Annotated[
+        int, typer.Option(help="how long an approval to recruit stays live")
+    ] = 4,
+    data_dir: DataDir = DATA,
+    url: EstablishmentUrl = None,
+) -> None:
+    """Provision a tenant: every running service serves it within a second."""
+    body: dict[str, Any] = {
+        "tenant": tenant,
+        "vacancy_control": vacancy_control,
+        "approval_months": approval_months,
+    }
+    if name:
+        body["name"] = name
+    base = _url(data_dir, "establishment", url)
+    reply = _call("POST", f"{base}/tenants", body=body)
+    record = reply.json()
+    verb = "provisioned" if reply.status_code == 201 else "already provisioned"  # noqa: PLR2004
+    console.print(
+        f"Tenant {record['tenant']!r} ({record['name']}) {verb}: vacancy control "
+        f"{record['vacancy_control']}, approvals live {record['approval_months']} months"
+    )
+
+
+@tenant_app.command(name="list")
+def tenant_list(
+    data_dir: DataDir = DATA, url: EstablishmentUrl = None, as_json: AsJson = False
+) -> None:
+    """Every provisioned tenant."""
+    view = _call("GET", f"{_url(data_dir, 'establishment', url)}/tenants").json()
+    if as_json:
+        _print_json(view)
+        return
+    for record in view["tenants"]:
+        console.print(
+            f"{record['tenant']:<20} {record['name']:<40} vacancy control "
+            f"{record['vacancy_control']}, approvals {record['approval_months']} months"
+        )
+
+
 @app.command()
 def load(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="a scenario YAML")],
-    url: ServiceUrl = DEFAULT_URL,
-    grading_url: GradingUrl = GRADING_URL,
-    tenant: Annotated[str | None, typer.Option(help="override the scenario's tenant")] = None,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            exists=True, dir_okay=False, help="scenario YAML files (default: every bundled one)"
+        ),
+    ] = None,
+    tenant: Annotated[str | None, typer.Option(help="override the scenarios' tenant")] = None,
+    data_dir: DataDir = DATA,
+    url: EstablishmentUrl = None,
+    grading_url: Annotated[str | None, typer.Option(help="the grading service")] = None,
+    recruitment_url: Annotated[str | None, typer.Option(help="the recruitment service")] = None,
+    finance_url: FinanceUrl = None,
 ) -> None:
-    """Load a scenario file through the HTTP APIs (reloading it changes nothing)."""
-    urls = {"establishment": url, "grading": grading_url}
-    report = load_file(console, file, urls, tenant)
-    for step, problem in report.failures:
-        errors.print(f"[red]{step}[/red]: {problem.get('title')}: {problem.get('detail')}")
-    if report.failures:
+    """Load scenario files through the HTTP APIs (reloading one records nothing)."""
+    urls = service_urls(
+        data_dir,
+        {
+            "establishment": url,
+            "grading": grading_url,
+            "recruitment": recruitment_url,
+            "finance": finance_url,
+        },
+    )
+    failed = False
+    for path in files or bundled_scenarios():
+        try:
+            report = load_file(console, path, urls, tenant)
+        except ScenarioError as error:
+            errors.print(f"[red]{error}[/red]")
+            raise typer.Exit(2) from None
+        except TenantNotProvisionedError as error:
+            errors.print(f"[red]{error}[/red]")
+            raise typer.Exit(1) from None
+        except httpx.HTTPError as error:
+            errors.print(f"Cannot reach the stack: {error}. Is `estab up` running?")
+            raise typer.Exit(2) from None
+        for step, problem in report.failures:
+            errors.print(f"[red]{step}[/red]: {problem.get('title')}: {problem.get('detail')}")
+        failed = failed or bool(report.failures)
+    if failed:
         raise typer.Exit(1)
 
 
@@ -112,12 +207,14 @@ def show_structure(
     known_at: KnownAt = None,
     org_unit: OrgUnit = None,
     as_json: AsJson = False,
-    url: ServiceUrl = DEFAULT_URL,
     tenant: Tenant = "default",
+    data_dir: DataDir = DATA,
+    url: EstablishmentUrl = None,
 ) -> None:
     """The posts on a date, as known at a time, from the running service."""
     params = _given(as_of=as_of, known_at=known_at, org_unit_id=org_unit)
-    _print_structure(_query(url, "/structure", params, tenant), as_json)
+    base = _url(data_dir, "establishment", url)
+    _print_structure(_query(base, "/structure", params, tenant), as_json)
 
 
 Params = dict[str, str | int]
@@ -128,22 +225,48 @@ def _given(**options: str | None) -> Params:
     return {name: value for name, value in options.items() if value}
 
 
-def _query(url: str, path: str, params: Params, tenant: str) -> dict[str, object]:
-    """GET a running service's answer, or exit saying why not."""
+def _call(
+    method: str, url: str, *, body: dict[str, Any] | None = None, **kwargs: Any
+) -> httpx.Response:
+    """One HTTP call to the stack, or exit saying why it failed."""
     try:
-        reply = httpx.get(f"{url}{path}", params=params, headers={"X-Tenant": tenant}, timeout=60)
+        reply = httpx.request(method, url, json=body, timeout=60, **kwargs)
     except httpx.HTTPError as error:
         errors.print(f"Cannot reach {url}: {error}. Is `estab up` running?")
         raise typer.Exit(2) from None
-    if reply.status_code != 200:  # noqa: PLR2004 - HTTP OK
+    if not reply.is_success:
         errors.print(f"[red]{reply.status_code}[/red] {reply.text}")
         raise typer.Exit(1)
-    answer: dict[str, object] = reply.json()
+    return reply
+
+
+def _query(url: str, path: str, params: Params, tenant: str) -> dict[str, Any]:
+    """GET a running service's answer, or exit saying why not."""
+    reply = _call("GET", f"{url}{path}", params=params, headers={"X-Tenant": tenant})
+    answer: dict[str, Any] = reply.json()
     return answer
 
 
-def _print_json(view: dict[str, object]) -> None:
+def _print_json(view: dict[str, Any]) -> None:
     sys.stdout.write(orjson.dumps(view, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def _print_unpriced(view: dict[str, Any]) -> None:
+    """Warn about every post that could not be priced: never a silent zero."""
+    unpriced = view.get("unpriced") or []
+    if not unpriced:
+        return
+    summary = view.get("unpriced_totals") or {}
+    amount = summary.get("estimated_annual_cost")
+    worth = f", about {amount} a year at the nearest known rates" if amount else ""
+    errors.print(
+        f"[yellow]Warning:[/yellow] {len(unpriced)} post(s) could not be priced and count as "
+        f"nothing above{worth}:"
+    )
+    for item in unpriced[:20]:
+        errors.print(f"  {item['post_id']}: {item['problem']}")
+    if len(unpriced) > 20:  # noqa: PLR2004 - enough to act on; --json lists them all
+        errors.print(f"  ... and {len(unpriced) - 20} more (--json lists them all)")
 
 
 @app.command(name="ledger")
@@ -155,17 +278,19 @@ def show_ledger(
     known_at: KnownAt = None,
     org_unit: OrgUnit = None,
     as_json: AsJson = False,
-    url: FinanceUrl = FINANCE_URL,
     tenant: Tenant = "default",
+    data_dir: DataDir = DATA,
+    url: FinanceUrl = None,
 ) -> None:
     """Full-year and in-year cost of a financial year, from the running finance service."""
     params: Params = {"fy": fy, "group_by": group_by, "basis": basis}
     params |= _given(as_of=as_of, known_at=known_at, org_unit_id=org_unit)
-    view = _query(url, "/ledger", params, tenant)
+    view = _query(_url(data_dir, "finance", url), "/ledger", params, tenant)
     if as_json:
         _print_json(view)
     else:
         console.print(ledger_table(view))
+    _print_unpriced(view)
 
 
 @app.command(name="savings")
@@ -178,21 +303,23 @@ def show_savings(
     ] = False,
     known_at: KnownAt = None,
     as_json: AsJson = False,
-    url: FinanceUrl = FINANCE_URL,
     tenant: Tenant = "default",
+    data_dir: DataDir = DATA,
+    url: FinanceUrl = None,
 ) -> None:
     """A savings statement between two dates (seed 000's Table 1 shape)."""
     params: Params = {"from": start, "to": end, "costs": "grades" if grades else "explicit"}
     params |= _given(known_at=known_at, org_unit_id=org_unit)
-    view = _query(url, "/savings", params, tenant)
+    view = _query(_url(data_dir, "finance", url), "/savings", params, tenant)
     if as_json:
         _print_json(view)
     else:
         for line in savings_lines(view):
             console.print(line)
+    _print_unpriced(view)
 
 
-def _print_structure(view: dict[str, object], as_json: bool) -> None:
+def _print_structure(view: dict[str, Any], as_json: bool) -> None:
     if as_json:
         _print_json(view)
     else:
@@ -207,7 +334,7 @@ def replay(
     as_json: AsJson = False,
     tenant: Tenant = "default",
     redis_url: RedisUrl = None,
-    data_dir: DataDir = Path("data"),
+    data_dir: DataDir = DATA,
     fy: Annotated[
         int | None, typer.Option(help="also the budget ledger of this financial year")
     ] = None,
@@ -224,13 +351,14 @@ def replay(
             _print_json(books)
         else:
             console.print(ledger_table(books))
+        _print_unpriced(books)
 
 
 @app.command()
 def verify(
     tenant: Annotated[list[str] | None, typer.Option(help="only these tenants")] = None,
     redis_url: RedisUrl = None,
-    data_dir: DataDir = Path("data"),
+    data_dir: DataDir = DATA,
 ) -> None:
     """Check every stream's hash chain; exit 1 naming the first bad event."""
     results = asyncio.run(verify_all(_redis_url(redis_url, data_dir), tenant or []))

@@ -6,6 +6,7 @@ service that exits at start (its log tail is shown), or one that never turns hea
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -17,10 +18,14 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from contracts.decisions import DomainError
 from eventlog.redis_server import EmbeddedRedis
+from eventlog.tenant_registry import provision_at
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from contracts.tenancy import ProvisionTenant
 
 HEALTH_SECONDS = 60.0
 STOP_SECONDS = 15.0
@@ -64,7 +69,7 @@ class Stack:
     """Redis (embedded unless a URL is given) and the service processes."""
 
     data_dir: Path
-    tenants: list[str]
+    tenants: list[ProvisionTenant]
     redis_url: str | None = None
     host: str = "127.0.0.1"
     port_offset: int = 0
@@ -78,7 +83,10 @@ class Stack:
         ]
 
     def start(self) -> str:
-        """Start everything and wait until every service answers /health; return the Redis URL."""
+        """Start Redis, provision the tenants, start the services; return the Redis URL.
+
+        Returns once every service answers /health.
+        """
         self.data_dir.mkdir(parents=True, exist_ok=True)
         for spec in self.services():
             if port_in_use(self.host, spec.port):
@@ -90,7 +98,10 @@ class Stack:
         if url is None:
             self.redis = EmbeddedRedis(self.data_dir / "redis")
             url = self.redis.start()
-        (self.data_dir / "redis-url").write_text(url + "\n")
+        try:
+            asyncio.run(provision_at(url, *self.tenants))
+        except DomainError as error:
+            raise StartupError(f"could not provision the tenants: {error.detail}") from None
         logs = self.data_dir / "logs"
         logs.mkdir(exist_ok=True)
         for spec in self.services():
@@ -99,7 +110,6 @@ class Stack:
                 "ESTAB_REDIS_URL": url,
                 "ESTAB_PORT": str(spec.port),
                 "ESTAB_HOST": self.host,
-                "ESTAB_TENANTS": ",".join(self.tenants),
                 "ESTAB_LOG_JSON": "true",
             }
             with (logs / f"{spec.name}.log").open("ab") as log:

@@ -80,6 +80,7 @@ from contracts.recruitment import (
     VacancyFreezeLifted,
 )
 from contracts.registry import COMMAND_TYPES, EVENT_TYPES, UnknownTypeError
+from contracts.tenancy import ProvisionTenant, TenantPolicy, TenantProvisioned
 
 __all__ = [
     "COMMAND_TYPES",
@@ -131,6 +132,7 @@ __all__ = [
     "PostTransferred",
     "PostholderAppointed",
     "PostholderLeft",
+    "ProvisionTenant",
     "PublishCostChanges",
     "PublishPaySpine",
     "RecordLeaver",
@@ -149,6 +151,8 @@ __all__ = [
     "StaffPlacedAtRisk",
     "StaffRedeployed",
     "StartRedeploymentTrial",
+    "TenantPolicy",
+    "TenantProvisioned",
     "TransferPost",
     "UnknownTypeError",
     "VacancyFreezeImposed",

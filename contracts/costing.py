@@ -15,9 +15,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from contracts.decisions import DomainError
-from contracts.identifiers import director_percent
+from contracts.identifiers import director_percent, grade_key, normalise_grade
 from contracts.money import PENNY
-from contracts.pay_catalogue import GradeRange
+from contracts.pay_catalogue import DIRECTOR_FAMILY, GradeRange
 from contracts.rejections import Reason
 
 if TYPE_CHECKING:
@@ -54,14 +54,17 @@ def _pennies(amount: Decimal) -> Decimal:
 
 def grade_on(catalogue: PayCatalogue, grade: str, on: str) -> GradeRange | None:
     """The grade's definition on `on`; a 'Dir X%' grade needs none (it is X% of the Director)."""
-    series = catalogue.grades.get(grade)
+    series = catalogue.grades.get(grade_key(grade))
     found = series.at(on) if series else None
     if found is not None:
         return found.value
-    percent = director_percent(grade)
+    try:
+        percent = director_percent(normalise_grade(grade))
+    except ValueError:
+        return None
     if percent is None:
         return None
-    return GradeRange(grade, None, None, None, percent)
+    return GradeRange(normalise_grade(grade), None, None, None, percent, family=DIRECTOR_FAMILY)
 
 
 def rates_on(catalogue: PayCatalogue, on: str) -> OnCostRates:
@@ -88,6 +91,13 @@ def salary_on(
                 Reason.NOT_FOUND, f"no Director's salary is recorded in force on {on}"
             )
         return None, director.value * grade.director_percent / HUNDRED
+    if grade.salary_max is not None:
+        if scp is not None:
+            raise DomainError(
+                Reason.INVALID,
+                f"{grade.grade} is a salary band and has no points; it is budgeted at its ceiling",
+            )
+        return None, grade.salary_max
     assert grade.scheme is not None
     assert grade.scp_min is not None
     assert grade.scp_max is not None
@@ -109,6 +119,18 @@ def salary_on(
             Reason.NOT_FOUND, f"the {grade.scheme} spine on {on} has no point {point}"
         )
     return point, value
+
+
+def salary_range(catalogue: PayCatalogue, grade: GradeRange, on: str) -> tuple[Decimal, Decimal]:
+    """The lowest and highest full-time salary of a grade on `on`.
+
+    Raises:
+        DomainError: no spine or Director's salary is in force then.
+    """
+    if grade.salary_max is not None:
+        return grade.salary_min or grade.salary_max, grade.salary_max
+    low = salary_on(catalogue, grade, on, grade.scp_min)[1]
+    return low, salary_on(catalogue, grade, on, grade.scp_max)[1]
 
 
 def cost(
@@ -138,18 +160,19 @@ def grade_cost(
         raise DomainError(Reason.NOT_FOUND, f"grade {grade!r} is not defined on {on}")
     point, salary = salary_on(catalogue, definition, on, scp)
     pay, ni, pension, levy = cost(salary, fte, rates_on(catalogue, on))
-    return GradeCost(grade, on, point, fte, _pennies(salary), pay, ni, pension, levy)
+    return GradeCost(definition.grade, on, point, fte, _pennies(salary), pay, ni, pension, levy)
 
 
 def grade_ranges(catalogue: PayCatalogue, on: str) -> list[dict[str, object]]:
     """Every grade defined on `on` with its salary range then (None where no figures exist)."""
     listed: list[dict[str, object]] = []
-    for name in sorted(catalogue.grades):
-        definition = grade_on(catalogue, name, on)
+    for key in sorted(catalogue.grades):
+        definition = grade_on(catalogue, key, on)
         if definition is None:
             continue
         row: dict[str, object] = {
-            "grade": name,
+            "grade": definition.grade,
+            "family": definition.family,
             "scheme": definition.scheme,
             "scp_min": definition.scp_min,
             "scp_max": definition.scp_max,
@@ -158,8 +181,7 @@ def grade_ranges(catalogue: PayCatalogue, on: str) -> list[dict[str, object]]:
             else format(definition.director_percent, "f"),
         }
         try:
-            low = salary_on(catalogue, definition, on, definition.scp_min)[1]
-            high = salary_on(catalogue, definition, on, definition.scp_max)[1]
+            low, high = salary_range(catalogue, definition, on)
         except DomainError:
             row["salary_min"] = row["salary_max"] = None
         else:

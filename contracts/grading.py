@@ -55,8 +55,21 @@ class PublishPaySpine(CommandFields, Provenance):
         return dict(sorted(points.items()))
 
 
+FamilyName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+"""A grade family: the ladder on which "one grade either side" is counted."""
+
+
 class DefineGrade(CommandFields, Provenance):
-    """A grade from a date: a range of points on a scheme, or a percentage of the Director."""
+    """A grade from a date, of one of three kinds.
+
+    - spine points `scp_min`-`scp_max` on a `scheme` (NJC, or any published spine);
+    - `director_percent` of the Director's salary (JNC chief officers, `Dir X%`);
+    - a salary band `salary_min`-`salary_max`, budgeted at its ceiling (grades known only by
+      their pay range, e.g. from an organogram).
+
+    `family` names the ladder for suitable alternatives (default: the scheme; `JNC Dir` for the
+    Director's shares; `salary bands` for banded grades).
+    """
 
     type: Literal["DefineGrade"] = "DefineGrade"
     grade: GradeCode
@@ -65,19 +78,36 @@ class DefineGrade(CommandFields, Provenance):
     scp_min: Spine | None = None
     scp_max: Spine | None = None
     director_percent: Decimal | None = Field(default=None, gt=0, le=100)
+    salary_min: Money | None = None
+    salary_max: Money | None = None
+    family: FamilyName | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> DefineGrade:
         named = director_percent(self.grade)
         ranged = (self.scheme, self.scp_min, self.scp_max)
+        banded = (self.salary_min, self.salary_max)
         if self.director_percent is not None or named is not None:
-            if any(value is not None for value in ranged):
-                raise ValueError("a 'Dir X%' grade has a director_percent, not spine points")
+            if any(value is not None for value in (*ranged, *banded)):
+                raise ValueError("a 'Dir X%' grade has a director_percent, not points or a band")
             if named is not None and self.director_percent not in (None, named):
                 raise ValueError(f"{self.grade} is {named}% of the Director, not the percent given")
             return self
+        if any(value is not None for value in banded):
+            if any(value is not None for value in ranged):
+                raise ValueError("give spine points or a salary band, not both")
+            if self.salary_max is None or self.salary_max <= 0:
+                raise ValueError("a salary band needs a positive salary_max (its ceiling)")
+            if self.salary_min is not None and self.salary_min > self.salary_max:
+                raise ValueError(
+                    f"salary_min {self.salary_min} is above salary_max {self.salary_max}"
+                )
+            return self
         if self.scheme is None or self.scp_min is None or self.scp_max is None:
-            raise ValueError("give scheme, scp_min and scp_max, or director_percent")
+            raise ValueError(
+                "give scheme, scp_min and scp_max; or director_percent; or salary_min and "
+                "salary_max"
+            )
         if self.scp_min > self.scp_max:
             raise ValueError(f"scp_min {self.scp_min} is above scp_max {self.scp_max}")
         return self
@@ -214,6 +244,9 @@ class GradeDefined(Provenance):
     scp_min: Spine | None = None
     scp_max: Spine | None = None
     director_percent: Decimal | None = None
+    salary_min: Money | None = None
+    salary_max: Money | None = None
+    family: str | None = None
 
 
 class DirectorSalarySet(Provenance):

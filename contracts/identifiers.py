@@ -22,11 +22,17 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 Version = Annotated[int, Field(ge=0)]
 
 _DIRECTOR = re.compile(r"^dir\s*(\d{1,3}(?:\.\d{1,2})?)\s*%?$", re.IGNORECASE)
-_LOCAL = re.compile(r"^[A-Z]{1,4}\d{0,2}[A-Z]?$")
+GRADE_PUNCTUATION = frozenset(" -./%&")
+GRADE_MAX = 40
 
 
 def normalise_grade(text: str) -> str:
-    """Spell a grade one way: `Dir 52.5%` for JNC chief officers, upper-case codes for NJC."""
+    """Spell a grade one way: spaces trimmed and collapsed, `Dir X%` for JNC chief officers.
+
+    A grade code is whatever a catalogue defines (`Band 8a`, `Grade 7 - Administration`,
+    `SCS1A`, `PO6`): 1-40 letters, digits, spaces and `-./%&`. Case is kept as written; codes are
+    compared case-insensitively (`grade_key`), and shown as the catalogue first defined them.
+    """
     stripped = " ".join(text.split())
     director = _DIRECTOR.fullmatch(stripped)
     if director:
@@ -34,16 +40,27 @@ def normalise_grade(text: str) -> str:
         if not Decimal(0) < percent <= 100:  # noqa: PLR2004 - a percentage
             raise ValueError(f"director percentage must be in (0, 100], got {percent}")
         return f"Dir {format(percent.normalize(), 'f')}%"
-    code = stripped.upper()
-    if not _LOCAL.fullmatch(code):
+    if not stripped or len(stripped) > GRADE_MAX:
+        raise ValueError(f"a grade code is 1-{GRADE_MAX} characters, got {len(stripped)}")
+    odd = sorted({char for char in stripped if not (char.isalnum() or char in GRADE_PUNCTUATION)})
+    if odd:
         raise ValueError(
-            f"grade {text!r} is neither 'Dir X%' nor a grade code such as PO6, SO1 or C3"
+            f"grade {text!r} has {''.join(odd)!r}: a grade code is letters, digits, spaces "
+            "and -./%&"
         )
-    return code
+    return stripped
+
+
+def grade_key(text: str) -> str:
+    """How grade codes are compared: normalised, then case-folded (`band 5` is `Band 5`)."""
+    try:
+        return normalise_grade(text).casefold()
+    except ValueError:
+        return " ".join(text.split()).casefold()
 
 
 GradeCode = Annotated[str, AfterValidator(normalise_grade)]
-"""A grade as written in the seeds: `PO6`, `SO1`, `C3`, or `Dir 65%` (65% of the Director)."""
+"""A grade as a catalogue defines it: `Band 5`, `SCS1A`, `PO6`, or `Dir 65%` (of the Director)."""
 
 
 def director_percent(grade: str) -> Decimal | None:

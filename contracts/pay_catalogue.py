@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from contracts.identifiers import grade_key
 from contracts.series import Dated, Series
 
 SPINE = "pay_spine"
@@ -22,16 +23,43 @@ RATES = "on_cost_rates"
 DIRECTOR_ID = "director"
 RATES_ID = "employer"
 
+DIRECTOR_FAMILY = "JNC Dir"
+"""The family of every `Dir X%` grade: they are alternatives only for one another."""
+BAND_FAMILY = "salary bands"
+"""The family of grades defined by a salary band rather than spine points (unless one is named)."""
+
 
 @dataclass(frozen=True, slots=True)
 class GradeRange:
-    """A grade: points `scp_min`-`scp_max` on `scheme`, or `director_percent` of the Director."""
+    """A grade: spine points, a share of the Director's salary, or a salary band.
+
+    Points `scp_min`-`scp_max` on `scheme`; or `director_percent` of the Director; or a band
+    `salary_min`-`salary_max`, budgeted at its ceiling.
+
+    `family` is the ladder the grade sits on for "one grade either side": a spine grade's scheme,
+    `JNC Dir` for the Director's shares, or whatever the catalogue names.
+    """
 
     grade: str
     scheme: str | None
     scp_min: int | None
     scp_max: int | None
     director_percent: Decimal | None
+    salary_min: Decimal | None = None
+    salary_max: Decimal | None = None
+    family: str = BAND_FAMILY
+
+
+def family_of(payload: dict[str, Any]) -> str:
+    """The family a grade definition names, else its scheme, `JNC Dir`, or salary bands."""
+    named = payload.get("family")
+    if named:
+        return str(named)
+    if payload.get("scheme"):
+        return str(payload["scheme"])
+    if payload.get("director_percent") is not None:
+        return DIRECTOR_FAMILY
+    return BAND_FAMILY
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,17 +90,7 @@ class PayCatalogue:
             series = self.spines.setdefault(payload["scheme"], Series())
             series.add(Dated(effective, sequence, points, event_id))
         elif kind == "GradeDefined":
-            percent = payload.get("director_percent")
-            grade = GradeRange(
-                grade=payload["grade"],
-                scheme=payload.get("scheme"),
-                scp_min=payload.get("scp_min"),
-                scp_max=payload.get("scp_max"),
-                director_percent=Decimal(percent) if percent is not None else None,
-            )
-            self.grades.setdefault(grade.grade, Series()).add(
-                Dated(effective, sequence, grade, event_id)
-            )
+            self._fold_grade(payload, effective, sequence, event_id)
         elif kind == "DirectorSalarySet":
             self.director.add(Dated(effective, sequence, Decimal(payload["annual"]), event_id))
         elif kind == "OnCostRatesSet":
@@ -86,6 +104,34 @@ class PayCatalogue:
         else:
             return False
         return True
+
+    def _fold_grade(
+        self, payload: dict[str, Any], effective: str, sequence: int, event_id: str
+    ) -> None:
+        """A grade's definition from `effective`, filed under its key and shown as first defined."""
+        key = grade_key(payload["grade"])
+        series = self.grades.setdefault(key, Series())
+        shown = series.entries[0].value.grade if series.entries else payload["grade"]
+        grade = GradeRange(
+            grade=shown,
+            scheme=payload.get("scheme"),
+            scp_min=payload.get("scp_min"),
+            scp_max=payload.get("scp_max"),
+            director_percent=_decimal(payload.get("director_percent")),
+            salary_min=_decimal(payload.get("salary_min")),
+            salary_max=_decimal(payload.get("salary_max")),
+            family=family_of(payload),
+        )
+        series.add(Dated(effective, sequence, grade, event_id))
+
+    def spelling(self, grade: str) -> str | None:
+        """The grade as the catalogue first defined it (None: never defined)."""
+        series = self.grades.get(grade_key(grade))
+        return series.entries[0].value.grade if series and series.entries else None
+
+
+def _decimal(value: object) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
 
 
 class PayCatalogueView(PayCatalogue):

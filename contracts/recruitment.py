@@ -39,6 +39,9 @@ class AppointPostholder(CommandFields):
     start_date: date
     scp: int | None = Field(default=None, ge=1, le=200)
     fte: Fte | None = None
+    existing: bool = False
+    """Recording someone already in post (an import of an existing establishment), not a new
+    recruitment: vacancy control does not apply."""
 
 
 class RecordLeaver(CommandFields):

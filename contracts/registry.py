@@ -13,6 +13,7 @@ from contracts import establishment as est
 from contracts import finance as fi
 from contracts import grading as gr
 from contracts import recruitment as rc
+from contracts import tenancy as tn
 from contracts.envelope import Envelope
 from contracts.upcasting import current_version, upcast
 
@@ -107,6 +108,8 @@ EVENT_TYPES.update(
         "PostClosed": gr.PostClosed,
     }
 )
+
+EVENT_TYPES["TenantProvisioned"] = tn.TenantProvisioned
 
 SERVICE_OF_COMMAND: dict[str, str] = {
     **dict.fromkeys(COMMAND_TYPES, "establishment"),

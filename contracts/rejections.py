@@ -32,13 +32,15 @@ class Reason(StrEnum):
     POST_FILLED = "post-filled"
     VACANCY_FROZEN = "vacancy-frozen"
     RING_FENCED = "ring-fenced"
+    UNKNOWN_GRADE = "unknown-grade"
+    APPROVAL_REQUIRED = "approval-required"
 
 
 STATUS: dict[Reason, int] = {
     Reason.MALFORMED: 422,
     Reason.UNKNOWN_TYPE: 422,
     Reason.INVALID: 422,
-    Reason.UNKNOWN_TENANT: 422,
+    Reason.UNKNOWN_TENANT: 404,
     Reason.NOT_FOUND: 404,
     Reason.ALREADY_EXISTS: 409,
     Reason.VERSION_CONFLICT: 409,
@@ -49,6 +51,8 @@ STATUS: dict[Reason, int] = {
     Reason.POST_FILLED: 409,
     Reason.VACANCY_FROZEN: 409,
     Reason.RING_FENCED: 409,
+    Reason.UNKNOWN_GRADE: 422,
+    Reason.APPROVAL_REQUIRED: 409,
 }
 """HTTP status for each reason (API.md: 404 unknown thing, 409 conflict, 422 invalid input)."""
 
@@ -67,6 +71,8 @@ TITLES: dict[Reason, str] = {
     Reason.POST_FILLED: "Post already filled",
     Reason.VACANCY_FROZEN: "Vacancy frozen",
     Reason.RING_FENCED: "Ring-fenced for staff at risk",
+    Reason.UNKNOWN_GRADE: "Grade not in the catalogue",
+    Reason.APPROVAL_REQUIRED: "Approval to recruit required",
 }
 
 

@@ -12,6 +12,10 @@ from dataclasses import dataclass
 TENANT_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 DEFAULT_TENANT = "default"
 
+SYSTEM = "_system"
+"""The hash tag of the system's own streams (the tenant registry); no tenant can be named so."""
+TENANT_EVENTS = "tenants.events"
+
 ESTABLISHMENT_COMMANDS = "establishment.commands"
 ESTABLISHMENT_EVENTS = "establishment.events"
 ESTABLISHMENT_REJECTIONS = "establishment.rejections"
@@ -68,7 +72,16 @@ class StoreKeys:
     @classmethod
     def for_stream(cls, tenant: str, stream: str) -> StoreKeys:
         """Keys of the event store behind `stream` for `tenant`."""
-        base = stream_key(tenant, stream)
+        return cls.for_base(stream_key(tenant, stream))
+
+    @classmethod
+    def for_system(cls, stream: str) -> StoreKeys:
+        """Keys of one of the system's own event stores (`{_system}:<stream>`)."""
+        return cls.for_base(f"{{{SYSTEM}}}:{stream}")
+
+    @classmethod
+    def for_base(cls, base: str) -> StoreKeys:
+        """Keys of the event store whose stream is `base`."""
         return cls(
             stream=base,
             versions=f"{base}:versions",

@@ -140,9 +140,16 @@ async def replay(
 class FoldedStream(ABC, Generic[ProjectionT]):
     """One tenant's stream of one service, folded as far as it has been read."""
 
-    def __init__(self, redis: Redis, tenant: str, stream: str, clock: Clock = system_clock) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        tenant: str,
+        stream: str,
+        clock: Clock = system_clock,
+        keys: StoreKeys | None = None,
+    ) -> None:
         self.tenant = tenant
-        self.store = EventStore(redis, StoreKeys.for_stream(tenant, stream))
+        self.store = EventStore(redis, keys or StoreKeys.for_stream(tenant, stream))
         self.clock = clock
         self.projection = self.new_projection()
         self.head = ChainHead.empty()
@@ -369,25 +376,3 @@ def _reused(key: str) -> Refused:
         Reason.COMMAND_REUSED,
         f"{key!r} was already used for a different command; use a new command_id",
     )
-
-
-LogT = TypeVar("LogT", bound=CommandLog[Any, Any])
-
-
-class Tenants(Generic[LogT]):
-    """Every tenant's command log served by this process, opened on first use."""
-
-    def __init__(
-        self, redis: Redis, open_log: Callable[[Redis, str, Clock], LogT], clock: Clock
-    ) -> None:
-        self.redis = redis
-        self.clock = clock
-        self._open = open_log
-        self._tenants: dict[str, LogT] = {}
-
-    def tenant(self, tenant: str) -> LogT:
-        """The log of `tenant` (a name already checked by `check_tenant`)."""
-        found = self._tenants.get(tenant)
-        if found is None:
-            found = self._tenants[tenant] = self._open(self.redis, tenant, self.clock)
-        return found

@@ -10,31 +10,25 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Header, Query
+from fastapi.responses import JSONResponse
 
 from contracts.rejections import Reason
-from contracts.streams import InvalidTenantError, check_tenant
 from eventlog.clock import format_timestamp, parse_timestamp
 from eventlog.command_log import Accepted, Refused, Submitted
 from eventlog.problems import ProblemError
+from eventlog.tenant_registry import UnknownTenantError
 
 if TYPE_CHECKING:
     from fastapi import Request
 
-    from eventlog.command_log import CommandLog, Tenants
+    from eventlog.command_log import CommandLog
+    from eventlog.tenant_registry import TenantLogs
 
 TenantHeader = Annotated[str, Header(alias="X-Tenant")]
 AsOf = Annotated[date | None, Query(description="effective date (default today)")]
 KnownAt = Annotated[
     str | None, Query(description="recorded time, RFC 3339 or a date (default now)")
 ]
-
-
-def tenant_name(tenant: str) -> str:
-    """`tenant` if usable as a key hash tag, else a 422 problem."""
-    try:
-        return check_tenant(tenant)
-    except InvalidTenantError as error:
-        raise ProblemError(Reason.UNKNOWN_TENANT, str(error)) from None
 
 
 def moment(known_at: str | None) -> str | None:
@@ -51,21 +45,28 @@ def moment(known_at: str | None) -> str | None:
         ) from None
 
 
-def tenant_log(request: Request, tenant: str) -> Any:
-    """The command log of the `X-Tenant` named (the service's own log type)."""
-    logs: Tenants[Any] = request.app.state.logs
-    return logs.tenant(tenant_name(tenant))
+async def tenant_log(request: Request, tenant: str) -> Any:
+    """The command log of the `X-Tenant` named (the service's own log type).
+
+    Raises:
+        ProblemError: `unknown-tenant` (404) if it was never provisioned.
+    """
+    logs: TenantLogs[Any] = request.app.state.logs
+    try:
+        return await logs.tenant(tenant)
+    except UnknownTenantError as error:
+        raise ProblemError(Reason.UNKNOWN_TENANT, str(error)) from None
 
 
 def today(request: Request) -> date:
     """Today by the service's clock: the default `as_of`."""
-    logs: Tenants[Any] = request.app.state.logs
+    logs: TenantLogs[Any] = request.app.state.logs
     return logs.clock().date()
 
 
 def now(request: Request) -> str:
     """Now by the service's clock, as a recorded-time stamp: the default `known_at`."""
-    logs: Tenants[Any] = request.app.state.logs
+    logs: TenantLogs[Any] = request.app.state.logs
     return format_timestamp(logs.clock())
 
 
@@ -82,6 +83,17 @@ async def run_command(log: CommandLog[Any, Any], command: Any) -> Accepted:
     if isinstance(outcome, Refused):
         raise ProblemError(outcome.reason, outcome.detail, outcome.errors)
     raise ProblemError(Reason.NO_CHANGE, "the command needs nothing recorded")
+
+
+REPLAYED = "Idempotent-Replayed"
+"""Response header on the answer to a command sent again with the same `command_id`: the body
+is the original answer, and nothing was recorded this time."""
+
+
+def answer(accepted: Accepted, status: int, extra: dict[str, Any] | None = None) -> JSONResponse:
+    """The JSON answer to a recorded command, marked if it repeats an earlier one."""
+    headers = {REPLAYED: "true"} if accepted.repeated else None
+    return JSONResponse({**accepted.result(), **(extra or {})}, status, headers=headers)
 
 
 def day_of(request: Request, as_of: date | None) -> str:

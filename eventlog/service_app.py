@@ -1,13 +1,17 @@
-"""create_app for any service: its command logs per tenant, its stream consumers, HTTP, health.
+"""create_app for any service: command logs per tenant, stream consumers, HTTP, health.
 
 Nothing happens at import time. The lifespan connects to Redis (failing fast and loudly if it
-cannot), creates each consumer group at `0` and registers its subscriber, folds each configured
-tenant's log, and only then starts the broker and reports healthy. FastStream's broker is started
-and stopped inside FastAPI's lifespan (its FastAPI plugin is deprecated, REDIS_STREAMS.md item 12).
+cannot), reads the tenant registry and, for every provisioned tenant, creates each consumer group
+at `0`, registers its subscriber and folds its log; only then does it start the broker and report
+healthy. A watcher follows the registry, so a tenant provisioned later is served within a poll
+interval without a restart (and a request naming it re-reads the registry at once). FastStream's
+broker is started and stopped inside FastAPI's lifespan (its FastAPI plugin is deprecated,
+REDIS_STREAMS.md item 12).
 """
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -17,10 +21,11 @@ from fastapi import FastAPI
 from faststream.redis import RedisBroker
 from redis.asyncio import Redis
 
-from eventlog.command_log import CommandLog, Tenants
+from eventlog.command_log import CommandLog
 from eventlog.health import install_health
 from eventlog.problems import install_problem_handlers
 from eventlog.subscribers import Subscription, consume
+from eventlog.tenant_registry import TenantLogs
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Sequence
@@ -64,31 +69,39 @@ def service_app(spec: ServiceSpec[LogT], settings: Settings, clock: Clock) -> Fa
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         redis = Redis.from_url(settings.redis_url)
         await redis.ping()
-        logs = Tenants(redis, spec.open_log, clock)
         broker = RedisBroker(settings.redis_url)
-        subscriptions: list[Subscription] = [
-            await consume(
-                broker,
-                redis,
-                settings,
-                tenant=tenant,
-                stream_name=consumer.stream_name,
-                group=consumer.group,
-                handle=consumer.handler(logs.tenant(tenant), redis),
-            )
-            for tenant in settings.tenant_list
-            for consumer in spec.consumers
-        ]
-        for tenant in settings.tenant_list:
-            await logs.tenant(tenant).current()
+        subscriptions: list[Subscription] = []
+
+        async def serve_tenant(tenant: str, tenant_log: LogT) -> None:
+            """Create the tenant's groups at `0`, subscribe to its streams, fold its log."""
+            for consumer in spec.consumers:
+                subscription = await consume(
+                    broker,
+                    redis,
+                    settings,
+                    tenant=tenant,
+                    stream_name=consumer.stream_name,
+                    group=consumer.group,
+                    handle=consumer.handler(tenant_log, redis),
+                )
+                if broker.running:
+                    await subscription.start()
+                subscriptions.append(subscription)
+            await tenant_log.current()
+            log.info("tenant served", tenant=tenant)
+
+        logs = TenantLogs(redis, spec.open_log, clock, serve_tenant)
+        await logs.refresh()
         await broker.start()
         app.state.logs = logs
         app.state.subscriptions = subscriptions
         app.state.redis = redis
-        log.info("ready", tenants=settings.tenant_list, port=settings.listen_port)
+        watcher = asyncio.create_task(_watch(logs, settings.tenant_poll_ms / 1000))
+        log.info("ready", tenants=logs.served, port=settings.listen_port)
         try:
             yield
         finally:
+            watcher.cancel()
             await broker.stop()
             await redis.aclose()
             log.info("stopped")
@@ -100,3 +113,13 @@ def service_app(spec: ServiceSpec[LogT], settings: Settings, clock: Clock) -> Fa
     app.include_router(spec.router)
     install_health(app, spec.name)
     return app
+
+
+async def _watch(logs: TenantLogs[Any], seconds: float) -> None:
+    """Follow the tenant registry: a tenant provisioned anywhere is served here within `seconds`."""
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await logs.refresh()
+        except Exception:
+            log.exception("tenant registry could not be read; retrying")

@@ -5,10 +5,8 @@ from __future__ import annotations
 import os
 import socket
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from contracts.streams import DEFAULT_TENANT, check_tenant
 
 DEFAULT_PORTS = {"establishment": 8101, "grading": 8102, "recruitment": 8103, "finance": 8104}
 """Each service's default HTTP port (API.md)."""
@@ -28,9 +26,8 @@ class Settings(BaseSettings):
         default="redis://127.0.0.1:6379/0",
         validation_alias=AliasChoices("ESTAB_REDIS_URL", "REDIS_URL", "redis_url"),
     )
-    tenants: str = Field(
-        default=DEFAULT_TENANT,
-        description="comma-separated tenants whose command streams this process consumes",
+    tenant_poll_ms: int = Field(
+        default=250, ge=10, description="how often the tenant registry is re-read"
     )
     host: str = "127.0.0.1"
     port: int | None = Field(default=None, description="default: the service's own (API.md)")
@@ -40,18 +37,6 @@ class Settings(BaseSettings):
     poll_ms: int = Field(default=100, ge=1)
     reclaim_idle_ms: int = Field(default=5_000, ge=10)
     max_deliveries: int = Field(default=5, ge=1)
-
-    @field_validator("tenants")
-    @classmethod
-    def _tenants_are_names(cls, value: str) -> str:
-        for tenant in value.split(","):
-            check_tenant(tenant.strip())
-        return value
-
-    @property
-    def tenant_list(self) -> list[str]:
-        """The tenants, in the order given."""
-        return [tenant.strip() for tenant in self.tenants.split(",") if tenant.strip()]
 
     @property
     def listen_port(self) -> int:

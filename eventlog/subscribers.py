@@ -90,6 +90,11 @@ class Subscription:
         """Both subscribers are reading (False before start, after stop, or after NOGROUP)."""
         return bool(self.subscribers) and all(sub.running for sub in self.subscribers)
 
+    async def start(self) -> None:
+        """Start both subscribers on a broker that is already running (a tenant added later)."""
+        for subscriber in self.subscribers:
+            await subscriber.start()
+
     @property
     def problem(self) -> str | None:
         """Why the subscription is not healthy, if it is not."""

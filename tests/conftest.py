@@ -21,8 +21,10 @@ import orjson
 import pytest
 from redis.asyncio import Redis
 
+from contracts.tenancy import ProvisionTenant
 from eventlog.audit import stream_bodies
 from eventlog.redis_server import EmbeddedRedis, free_port
+from eventlog.tenant_registry import TenantRegistry
 
 
 @pytest.fixture(scope="session")
@@ -46,19 +48,24 @@ async def redis(redis_url: str) -> AsyncIterator[Redis]:
         await client.aclose()
 
 
+async def provision(redis: Redis, tenant: str, **policy: Any) -> str:
+    """Record `tenant` in the tenant registry (every running service then serves it)."""
+    await TenantRegistry(redis).provision(ProvisionTenant(tenant=tenant, **policy))
+    return tenant
+
+
 @pytest.fixture
-def tenant() -> str:
-    """A tenant no other test uses."""
-    return f"t-{uuid4().hex[:12]}"
+async def tenant(redis: Redis) -> str:
+    """A provisioned tenant no other test uses."""
+    return await provision(redis, f"t-{uuid4().hex[:12]}")
 
 
 class ServiceProcess:
     """A service started as its own process, exactly as `estab up` starts it."""
 
-    def __init__(self, module: str, redis_url: str, tenants: list[str], log: Path) -> None:
+    def __init__(self, module: str, redis_url: str, log: Path) -> None:
         self.module = module
         self.redis_url = redis_url
-        self.tenants = tenants
         self.log = log
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -69,7 +76,6 @@ class ServiceProcess:
             **os.environ,
             "ESTAB_REDIS_URL": self.redis_url,
             "ESTAB_PORT": str(self.port),
-            "ESTAB_TENANTS": ",".join(self.tenants),
             "ESTAB_RECLAIM_IDLE_MS": "300",
             "ESTAB_LOG_JSON": "true",
         }
@@ -104,9 +110,9 @@ class ServiceProcess:
 
 
 @contextmanager
-def running(module: str, redis_url: str, tenant: str, log: Path) -> Iterator[ServiceProcess]:
-    """`module` started as its own process for `tenant`, stopped cleanly afterwards."""
-    service = ServiceProcess(module, redis_url, [tenant], log)
+def running(module: str, redis_url: str, log: Path) -> Iterator[ServiceProcess]:
+    """`module` started as its own process (serving every provisioned tenant), then stopped."""
+    service = ServiceProcess(module, redis_url, log)
     service.start()
     try:
         yield service
@@ -117,28 +123,28 @@ def running(module: str, redis_url: str, tenant: str, log: Path) -> Iterator[Ser
 @pytest.fixture
 def establishment_service(redis_url: str, tenant: str, tmp_path: Path) -> Iterator[ServiceProcess]:
     """The establishment service in its own process, consuming `tenant`'s command stream."""
-    with running("services.establishment", redis_url, tenant, tmp_path / "svc.log") as service:
+    with running("services.establishment", redis_url, tmp_path / "svc.log") as service:
         yield service
 
 
 @pytest.fixture
 def grading_service(redis_url: str, tenant: str, tmp_path: Path) -> Iterator[ServiceProcess]:
     """The grading service in its own process, consuming `tenant`'s establishment events."""
-    with running("services.grading", redis_url, tenant, tmp_path / "grading.log") as service:
+    with running("services.grading", redis_url, tmp_path / "grading.log") as service:
         yield service
 
 
 @pytest.fixture
 def recruitment_service(redis_url: str, tenant: str, tmp_path: Path) -> Iterator[ServiceProcess]:
     """The recruitment service in its own process, consuming `tenant`'s establishment events."""
-    with running("services.recruitment", redis_url, tenant, tmp_path / "recruit.log") as service:
+    with running("services.recruitment", redis_url, tmp_path / "recruit.log") as service:
         yield service
 
 
 @pytest.fixture
 def finance_service(redis_url: str, tenant: str, tmp_path: Path) -> Iterator[ServiceProcess]:
     """The finance service in its own process, consuming `tenant`'s establishment and grading."""
-    with running("services.finance", redis_url, tenant, tmp_path / "finance.log") as service:
+    with running("services.finance", redis_url, tmp_path / "finance.log") as service:
         yield service
 
 

@@ -24,7 +24,7 @@ BASIS: list[dict[str, Any]] = [
     {
         "type": "PublishPaySpine",
         "scheme": "NJC",
-        "effective_date": "2018-04-01",
+        "effective_date": "2017-04-01",
         "points": OLD_SPINE_2018,
     },
     {
@@ -33,12 +33,12 @@ BASIS: list[dict[str, Any]] = [
         "scheme": "NJC",
         "scp_min": 47,
         "scp_max": 49,
-        "effective_date": "2018-04-01",
+        "effective_date": "2017-04-01",
     },
-    {"type": "SetDirectorSalary", "annual": "122524", "effective_date": "2018-04-01"},
+    {"type": "SetDirectorSalary", "annual": "122524", "effective_date": "2017-04-01"},
     {
         "type": "SetOnCostRates",
-        "effective_date": "2018-04-01",
+        "effective_date": "2017-04-01",
         "employer_ni_rate": "0.138",
         "ni_threshold": "8164",
         "pension_rate": "0.154",
@@ -46,4 +46,5 @@ BASIS: list[dict[str, Any]] = [
     },
 ]
 """PAY_AND_RULES.md's check parameters: Director 122,524; pension 15.4%; levy 0.5%; NI 13.8%
-over 8,164; PO6 at 44,697."""
+over 8,164; PO6 at 44,697. In force from 1 April 2017, so seed 000's posts (established then)
+have their grades in the catalogue; Table 1 prices them on 1 April 2018."""

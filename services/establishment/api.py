@@ -10,7 +10,7 @@ from datetime import date  # noqa: TC003 - FastAPI reads route annotations at ru
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse  # noqa: TC002 - FastAPI reads route annotations
 
 from contracts import establishment as est
 from contracts.rejections import Reason
@@ -19,6 +19,7 @@ from eventlog.http_params import (
     AsOf,
     KnownAt,
     TenantHeader,
+    answer,
     moment,
     now,
     run_command,
@@ -27,24 +28,26 @@ from eventlog.http_params import (
 )
 from eventlog.problems import ProblemError
 from services.establishment.application import TenantEstablishment, with_post_id
+from services.establishment.tenant_routes import router as tenant_router
 from services.establishment.views import UnknownOrgUnitError, diff, find_post, org_units, structure
 
 if TYPE_CHECKING:
     from contracts.envelope import Message
 
 router = APIRouter()
+router.include_router(tenant_router)
 
 
-def _tenant(request: Request, tenant: str) -> TenantEstablishment:
-    found: TenantEstablishment = tenant_log(request, tenant)
+async def _tenant(request: Request, tenant: str) -> TenantEstablishment:
+    found: TenantEstablishment = await tenant_log(request, tenant)
     return found
 
 
 async def _record(
     request: Request, tenant: str, command: est.EstablishmentCommand, status: int
 ) -> JSONResponse:
-    accepted = await run_command(_tenant(request, tenant), with_post_id(command))
-    return JSONResponse(accepted.result(), status_code=status)
+    accepted = await run_command(await _tenant(request, tenant), with_post_id(command))
+    return answer(accepted, status)
 
 
 @router.post("/org-units", status_code=201)
@@ -137,7 +140,8 @@ async def get_post(
 ) -> dict[str, Any]:
     """One post as of a date, as known at a time."""
     day = as_of or today(request)
-    projection = await _tenant(request, x_tenant).known_at(moment(known_at))
+    establishment = await _tenant(request, x_tenant)
+    projection = await establishment.known_at(moment(known_at))
     found = find_post(projection, post_id, day.isoformat())
     if found is None:
         raise ProblemError(Reason.NOT_FOUND, f"post {post_id!r} does not exist on {day}")
@@ -149,7 +153,8 @@ async def post_history(
     request: Request, post_id: str, x_tenant: TenantHeader = DEFAULT_TENANT
 ) -> list[dict[str, Any]]:
     """The post's events in recorded order, full envelopes."""
-    events = await _tenant(request, x_tenant).history(post_id)
+    establishment = await _tenant(request, x_tenant)
+    events = await establishment.history(post_id)
     if events is None:
         raise ProblemError(Reason.NOT_FOUND, f"post {post_id!r} has no events")
     return events
@@ -166,7 +171,8 @@ async def get_structure(
     """Every post on a date (under an org unit and its sub-units), with totals."""
     day = as_of or today(request)
     stamp = moment(known_at)
-    projection = await _tenant(request, x_tenant).known_at(stamp)
+    establishment = await _tenant(request, x_tenant)
+    projection = await establishment.known_at(stamp)
     try:
         view = structure(projection, day.isoformat(), org_unit_id)
     except UnknownOrgUnitError as error:
@@ -186,7 +192,8 @@ async def get_diff(
 ) -> dict[str, Any]:
     """What changed between two effective dates."""
     stamp = moment(known_at)
-    projection = await _tenant(request, x_tenant).known_at(stamp)
+    establishment = await _tenant(request, x_tenant)
+    projection = await establishment.known_at(stamp)
     try:
         changes = diff(projection, start.isoformat(), end.isoformat(), org_unit_id)
     except UnknownOrgUnitError as error:
@@ -203,5 +210,6 @@ async def get_org_units(
 ) -> dict[str, Any]:
     """The org tree on a date."""
     day = as_of or today(request)
-    projection = await _tenant(request, x_tenant).known_at(moment(known_at))
+    establishment = await _tenant(request, x_tenant)
+    projection = await establishment.known_at(moment(known_at))
     return {"as_of": day.isoformat(), "org_units": org_units(projection, day.isoformat())}

@@ -2,7 +2,7 @@
 
 Everything about recording (catch-up, idempotency, atomic append, `known_at` views) is the shared
 `eventlog.command_log`; this adds what is particular to posts: ids derived from command ids, the
-post's history, and the decision rules.
+post's history, the decision rules, and grading's catalogue (followed read-only) to check grades.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, uuid4, uuid5
 
 from contracts import establishment as est
-from contracts.streams import ESTABLISHMENT_EVENTS
+from contracts.pay_catalogue import PayCatalogueView
+from contracts.streams import ESTABLISHMENT_EVENTS, GRADING_EVENTS
 from eventlog.clock import Clock, system_clock
-from eventlog.command_log import CommandLog
+from eventlog.command_log import CommandLog, Follower, Outcome, Submitted
 from services.establishment.domain import decide
 from services.establishment.projections import Projection
 
@@ -41,6 +42,7 @@ class TenantEstablishment(CommandLog[est.EstablishmentCommand, Projection]):
 
     def __init__(self, redis: Redis, tenant: str, clock: Clock = system_clock) -> None:
         super().__init__(redis, tenant, ESTABLISHMENT_EVENTS, clock)
+        self.grading = Follower(redis, tenant, GRADING_EVENTS, PayCatalogueView, clock)
 
     def new_projection(self) -> Projection:
         """An empty establishment."""
@@ -49,8 +51,15 @@ class TenantEstablishment(CommandLog[est.EstablishmentCommand, Projection]):
     def decide(
         self, command: est.EstablishmentCommand, projection: Projection
     ) -> Sequence[EventDraft]:
-        """Establishment's rules."""
-        return decide(command, projection)
+        """Establishment's rules, against grading's catalogue as now known."""
+        return decide(command, projection, self.grading.projection)
+
+    async def execute(
+        self, submitted: Sequence[Submitted[est.EstablishmentCommand]]
+    ) -> list[Outcome]:
+        """Read grading's catalogue to its end (a grade just defined counts), then record."""
+        await self.grading.current()
+        return await super().execute(submitted)
 
     async def history(self, post_id: str) -> list[dict[str, Any]] | None:
         """The post's events in recorded order, as stored (None if it has none)."""

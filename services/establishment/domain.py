@@ -4,7 +4,8 @@ A command is checked against the whole timeline of what it touches, not just the
 a change effective before a post was created, or on or after its deletion, contradicts the
 timeline; a reporting line must point at a post that exists for as long as the line holds and
 must not close a loop on any date it is in force; a post cannot be deleted while others still
-report to it. Decisions always use everything recorded so far (`known_at` = now).
+report to it; a post's grade must be one grading's catalogue defines on the date. Decisions
+always use everything recorded so far (`known_at` = now).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from contracts import establishment as est
 from contracts.decisions import DomainError, EventDraft
 from contracts.rejections import Reason
+from services.establishment.grades import catalogue_grade
 from services.establishment.projections import ORG_UNIT, POST, Projection
 from services.establishment.reporting import NEVER, check_manager, deleted_on, line_ends
 
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from contracts.envelope import Message
+    from contracts.pay_catalogue import PayCatalogue
     from services.establishment.timeline import State, Timeline
 
 
@@ -92,12 +95,15 @@ def _funding_key(funding: Any) -> set[tuple[str, Decimal]]:
     return {(str(item["source_id"]), Decimal(str(item["share"]))) for item in funding}
 
 
-def _new_post(command: est.CreatePost, projection: Projection) -> list[EventDraft]:
+def _new_post(
+    command: est.CreatePost, projection: Projection, catalogue: PayCatalogue
+) -> list[EventDraft]:
     post_id = command.post_id
     assert post_id is not None
     effective = _iso(command.effective_date)
     if post_id in projection.posts:
         raise DomainError(Reason.ALREADY_EXISTS, f"post {post_id!r} already exists")
+    grade = catalogue_grade(catalogue, command.grade, effective)
     _check_unit(projection, command.org_unit_id, effective)
     if command.reports_to is not None:
         check_manager(projection, post_id, command.reports_to, effective, NEVER)
@@ -105,7 +111,7 @@ def _new_post(command: est.CreatePost, projection: Projection) -> list[EventDraf
         est.PostCreated(
             post_id=post_id,
             title=command.title,
-            grade=command.grade,
+            grade=grade,
             fte=command.fte,
             org_unit_id=command.org_unit_id,
             reports_to=command.reports_to,
@@ -214,7 +220,9 @@ def _reporting_change(
     return est.ReportingLineChanged(post_id=command.post_id, reports_to=command.reports_to)
 
 
-def _post_change(command: est.PostCommand, projection: Projection) -> list[EventDraft]:
+def _post_change(
+    command: est.PostCommand, projection: Projection, catalogue: PayCatalogue
+) -> list[EventDraft]:
     timeline = _post(projection, command.post_id)
     _check_version(timeline, command.expected_version)
     effective = _iso(command.effective_date)
@@ -222,6 +230,9 @@ def _post_change(command: est.PostCommand, projection: Projection) -> list[Event
     event: Message
     match command:
         case est.RedesignatePost():
+            if command.grade is not None:
+                grade = catalogue_grade(catalogue, command.grade, effective)
+                command = command.model_copy(update={"grade": grade})
             event = _redesignation(command, state)
         case est.ChangePostFTE():
             event = _fte_change(command, state)
@@ -332,20 +343,24 @@ def _check_creation_retractable(projection: Projection, timeline: Timeline, kind
         )
 
 
-def decide(command: est.EstablishmentCommand, projection: Projection) -> list[EventDraft]:
+def decide(
+    command: est.EstablishmentCommand, projection: Projection, catalogue: PayCatalogue
+) -> list[EventDraft]:
     """The events `command` records, checked against everything recorded so far.
 
+    `catalogue` is grading's pay catalogue as now known: a post's grade must be in it.
+
     Raises:
-        DomainError: the command contradicts the recorded establishment.
+        DomainError: the command contradicts the recorded establishment or the catalogue.
     """
     match command:
         case est.CreateOrgUnit():
             return _new_unit(command, projection)
         case est.CreatePost():
-            return _new_post(command, projection)
+            return _new_post(command, projection, catalogue)
         case est.RetractEvent():
             return _retraction(command, projection)
         case est.ApplyJobEvaluation():
             return _evaluation(command, projection)
         case _:
-            return _post_change(command, projection)
+            return _post_change(command, projection, catalogue)

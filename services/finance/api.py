@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse  # noqa: TC002 - FastAPI reads route annotations
 
 from contracts import finance as fi  # noqa: TC001 - FastAPI reads route annotations at runtime
 from contracts.rejections import Reason
@@ -20,6 +20,7 @@ from eventlog.http_params import (
     AsOf,
     KnownAt,
     TenantHeader,
+    answer,
     day_of,
     moment,
     run_command,
@@ -39,8 +40,8 @@ router = APIRouter()
 Year = Annotated[int, Query(ge=1990, le=2200, description="start year: 2018 is 2018/19")]
 
 
-def _tenant(request: Request, tenant: str) -> TenantFinance:
-    found: TenantFinance = tenant_log(request, tenant)
+async def _tenant(request: Request, tenant: str) -> TenantFinance:
+    found: TenantFinance = await tenant_log(request, tenant)
     return found
 
 
@@ -66,7 +67,8 @@ async def get_ledger(
     The forecast splits obligations (filled posts) from commitments (approved vacancies).
     """
     day = day_of(request, as_of)
-    books = await _tenant(request, x_tenant).books(moment(known_at))
+    finance = await _tenant(request, x_tenant)
+    books = await finance.books(moment(known_at))
     policy = Policy(basis=basis, vacancy_factor=vacancy_factor if basis == FORECAST else Decimal(0))
     try:
         return ledger(
@@ -95,7 +97,8 @@ async def get_savings(
             f"from ({start}) is after to ({end})",
             [{"loc": ["query", "from"], "msg": "after to", "type": "value_error"}],
         )
-    books = await _tenant(request, x_tenant).books(moment(known_at))
+    finance = await _tenant(request, x_tenant)
+    books = await finance.books(moment(known_at))
     policy = Policy(
         explicit_costs=costs == "explicit", price_on=price_on.isoformat() if price_on else None
     )
@@ -110,10 +113,10 @@ async def register_funding_stream(
     request: Request, body: fi.RegisterFundingStream, x_tenant: TenantHeader = DEFAULT_TENANT
 ) -> JSONResponse:
     """Register a grant or other funding stream; its headroom is checked at once."""
-    finance = _tenant(request, x_tenant)
+    finance = await _tenant(request, x_tenant)
     accepted = await run_command(finance, body)
     await finance.check_headroom(accepted.event["event_id"], body.start_date.isoformat())
-    return JSONResponse(accepted.result(), status_code=201)
+    return answer(accepted, 201)
 
 
 @router.get("/funding-streams/{source_id}")
@@ -124,7 +127,8 @@ async def get_funding_stream(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """A stream's amount, what its posts commit per year, headroom and warnings."""
-    books = await _tenant(request, x_tenant).books(moment(known_at))
+    finance = await _tenant(request, x_tenant)
+    books = await finance.books(moment(known_at))
     stream = books.funding.streams.get(source_id)
     if stream is None:
         raise ProblemError(Reason.NOT_FOUND, f"funding stream {source_id!r} does not exist")
@@ -142,7 +146,8 @@ async def get_sensitivity(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """The in-year forecast cost change if postholders started `months` later (or earlier)."""
-    books = await _tenant(request, x_tenant).books(moment(known_at))
+    finance = await _tenant(request, x_tenant)
+    books = await finance.books(moment(known_at))
     try:
         return sensitivity(books, fy, months, org_unit_id)
     except UnknownOrgUnitError as error:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from contracts import finance as fi
 from contracts.establishment_view import EstablishmentView
 from contracts.pay_catalogue import PayCatalogueView
+from contracts.staffing_view import StaffingView
 from contracts.streams import (
     ESTABLISHMENT_EVENTS,
     FINANCE_COST_UPDATES,
@@ -25,7 +26,6 @@ from services.finance.books import Books
 from services.finance.domain import decide_costs, decide_funding
 from services.finance.funding import committed
 from services.finance.funding_book import FundingBook, PublishedCosts
-from services.finance.staffing import StaffingView
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -10,8 +10,8 @@ from services.finance.fiscal import day_before, next_day, shift_months
 if TYPE_CHECKING:
     from contracts.establishment_view import EstablishmentView
     from contracts.pay_catalogue import PayCatalogue
+    from contracts.staffing_view import Holding, StaffingView
     from services.finance.funding_book import FundingBook
-    from services.finance.staffing import Holding, StaffingView
 
 
 def last_day(holding: Holding, deleted_on: str | None) -> str | None:

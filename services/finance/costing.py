@@ -25,8 +25,8 @@ from contracts.money import parse_fte
 from services.finance.fiscal import day_before, days, fy_end, fy_start, shift_months
 
 if TYPE_CHECKING:
+    from contracts.staffing_view import Holding
     from services.finance.books import Books
-    from services.finance.staffing import Holding
 
 BUDGET = "budget"
 FORECAST = "forecast"

@@ -11,7 +11,7 @@ from datetime import date  # noqa: TC003 - FastAPI reads route annotations at ru
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse  # noqa: TC002 - FastAPI reads route annotations
 
 from contracts import grading as gr
 from contracts.costing import grade_cost, grade_ranges, rates_on
@@ -23,6 +23,7 @@ from eventlog.http_params import (
     AsOf,
     KnownAt,
     TenantHeader,
+    answer,
     day_of,
     moment,
     run_command,
@@ -39,22 +40,23 @@ if TYPE_CHECKING:
 router = APIRouter()
 
 
-def _tenant(request: Request, tenant: str) -> TenantGrading:
-    found: TenantGrading = tenant_log(request, tenant)
+async def _tenant(request: Request, tenant: str) -> TenantGrading:
+    found: TenantGrading = await tenant_log(request, tenant)
     return found
 
 
 async def _view(request: Request, tenant: str, known_at: str | None) -> Catalogue:
-    return await _tenant(request, tenant).known_at(moment(known_at))
+    grading = await _tenant(request, tenant)
+    return await grading.known_at(moment(known_at))
 
 
 async def _record(request: Request, tenant: str, command: gr.GradingCommand) -> JSONResponse:
-    outcome = await run_command(_tenant(request, tenant), command)
-    answer = outcome.result()
+    outcome = await run_command(await _tenant(request, tenant), command)
+    extra: dict[str, Any] = {}
     if outcome.event["type"] == "JobEvaluated":
         payload = outcome.event["payload"]
-        answer |= {"total_points": payload["total_points"], "grade": payload["grade"]}
-    return JSONResponse(answer, status_code=201)
+        extra = {"total_points": payload["total_points"], "grade": payload["grade"]}
+    return answer(outcome, 201, extra)
 
 
 WRITES: tuple[tuple[str, type[gr.GradingCommand], str], ...] = (

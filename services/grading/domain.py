@@ -45,11 +45,16 @@ def _provenance(command: gr.Provenance) -> dict[str, Any]:
 
 
 def _grade(command: gr.DefineGrade, catalogue: Catalogue, effective: str) -> gr.GradeDefined:
+    """A grade's definition, spelt as the catalogue first defined it (codes ignore case)."""
+    grade = catalogue.spelling(command.grade) or command.grade
+    common = {"grade": grade, "family": command.family, **_provenance(command)}
+    if command.salary_max is not None:
+        return gr.GradeDefined(
+            salary_min=command.salary_min, salary_max=command.salary_max, **common
+        )
     if command.scheme is None:
         percent = command.director_percent or director_percent(command.grade)
-        return gr.GradeDefined(
-            grade=command.grade, director_percent=percent, **_provenance(command)
-        )
+        return gr.GradeDefined(director_percent=percent, **common)
     series = catalogue.spines.get(command.scheme)
     if series is None:
         raise DomainError(Reason.NOT_FOUND, f"no pay spine {command.scheme!r} has been published")
@@ -65,11 +70,7 @@ def _grade(command: gr.DefineGrade, catalogue: Catalogue, effective: str) -> gr.
                 f"{', '.join(str(point) for point in missing)}",
             )
     return gr.GradeDefined(
-        grade=command.grade,
-        scheme=command.scheme,
-        scp_min=command.scp_min,
-        scp_max=command.scp_max,
-        **_provenance(command),
+        scheme=command.scheme, scp_min=command.scp_min, scp_max=command.scp_max, **common
     )
 
 
@@ -111,7 +112,7 @@ def _evaluation(command: gr.EvaluateJob, catalogue: Catalogue, effective: str) -
         scheme=command.scheme,
         factor_levels=command.factor_levels,
         total_points=points,
-        grade=band_grade(scheme, points),
+        grade=catalogue.spelling(band_grade(scheme, points)) or band_grade(scheme, points),
         proposed_grade=proposed.value,
     )
 
@@ -131,8 +132,8 @@ def decide(command: gr.GradingCommand, catalogue: Catalogue) -> list[EventDraft]
             )
             aggregate = (SPINE, command.scheme)
         case gr.DefineGrade():
-            event = _grade(command, catalogue, effective)
-            aggregate = (GRADE, command.grade)
+            defined = _grade(command, catalogue, effective)
+            event, aggregate = defined, (GRADE, defined.grade)
         case gr.SetDirectorSalary():
             event = gr.DirectorSalarySet(annual=command.annual, **_provenance(command))
             aggregate = (DIRECTOR, DIRECTOR_ID)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse  # noqa: TC002 - FastAPI reads route annotations
 
 from contracts import recruitment as rc
 from contracts.streams import DEFAULT_TENANT
@@ -18,6 +18,7 @@ from eventlog.http_params import (
     AsOf,
     KnownAt,
     TenantHeader,
+    answer,
     day_of,
     moment,
     run_command,
@@ -32,14 +33,14 @@ if TYPE_CHECKING:
 router = APIRouter()
 
 
-def _tenant(request: Request, tenant: str) -> TenantRecruitment:
-    found: TenantRecruitment = tenant_log(request, tenant)
+async def _tenant(request: Request, tenant: str) -> TenantRecruitment:
+    found: TenantRecruitment = await tenant_log(request, tenant)
     return found
 
 
 async def _record(request: Request, tenant: str, command: rc.RecruitmentCommand) -> JSONResponse:
-    accepted = await run_command(_tenant(request, tenant), command)
-    return JSONResponse(accepted.result(), status_code=201)
+    accepted = await run_command(await _tenant(request, tenant), command)
+    return answer(accepted, 201)
 
 
 WRITES: tuple[tuple[str, type[rc.RecruitmentCommand], str], ...] = (
@@ -87,7 +88,8 @@ async def get_vacancies(
 ) -> dict[str, Any]:
     """Established posts with no postholder on a date: how long vacant, approval, freeze."""
     day = day_of(request, as_of)
-    scene = await _tenant(request, x_tenant).scene(moment(known_at))
+    recruitment = await _tenant(request, x_tenant)
+    scene = await recruitment.scene(moment(known_at))
     return vacancies(scene, day, org_unit_id)
 
 
@@ -100,7 +102,8 @@ async def get_at_risk(
 ) -> dict[str, Any]:
     """People whose post is deleted, each with suitable alternative vacancies (ring-fenced)."""
     day = day_of(request, as_of)
-    scene = await _tenant(request, x_tenant).scene(moment(known_at))
+    recruitment = await _tenant(request, x_tenant)
+    scene = await recruitment.scene(moment(known_at))
     return at_risk(scene, day)
 
 
@@ -116,5 +119,6 @@ async def get_postholders(
 ) -> dict[str, Any]:
     """Contracts in force on a date (for one person or post, if given)."""
     day = day_of(request, as_of)
-    scene = await _tenant(request, x_tenant).scene(moment(known_at))
+    recruitment = await _tenant(request, x_tenant)
+    scene = await recruitment.scene(moment(known_at))
     return {"as_of": day, "contracts": postholders(scene, day, person_ref, post_id)}

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.redis
 
 @pytest.fixture
 async def finance(redis_url: str, tenant: str) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(service="finance", redis_url=redis_url, tenants=tenant))
+    app = create_app(Settings(service="finance", redis_url=redis_url))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(

@@ -44,7 +44,7 @@ def clock() -> SetClock:
 
 @pytest.fixture
 async def grading(redis_url: str, tenant: str, clock: SetClock) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(service="grading", redis_url=redis_url, tenants=tenant)
+    settings = Settings(service="grading", redis_url=redis_url)
     app = create_app(settings, clock)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)

@@ -64,6 +64,7 @@ EXPORTED = {
     "PostTransferred",
     "PostholderAppointed",
     "PostholderLeft",
+    "ProvisionTenant",
     "PublishCostChanges",
     "PublishPaySpine",
     "RecordLeaver",
@@ -82,6 +83,8 @@ EXPORTED = {
     "StaffPlacedAtRisk",
     "StaffRedeployed",
     "StartRedeploymentTrial",
+    "TenantPolicy",
+    "TenantProvisioned",
     "TransferPost",
     "UnknownTypeError",
     "VacancyFreezeImposed",
@@ -121,6 +124,7 @@ API_EVENTS = {
     "FundingHeadroomBreached",
     "FundingHeadroomRestored",
     "PostCostChanged",
+    "TenantProvisioned",
 }
 
 

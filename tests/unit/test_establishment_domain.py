@@ -7,6 +7,7 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
+from grade_catalogue import njc_catalogue
 
 from contracts import establishment as est
 from contracts.decisions import DomainError
@@ -22,12 +23,13 @@ class Log:
 
     def __init__(self) -> None:
         self.projection = Projection()
+        self.catalogue = njc_catalogue()
         self.sequence = 0
         self.events: list[dict[str, Any]] = []
 
     def run(self, message: dict[str, Any]) -> dict[str, Any]:
         command = command_from_message(message)
-        drafts = decide(command, self.projection)
+        drafts = decide(command, self.projection, self.catalogue)
         for draft in drafts:
             self.sequence += 1
             event = {
@@ -48,7 +50,7 @@ class Log:
 
     def refused(self, message: dict[str, Any]) -> DomainError:
         with pytest.raises(DomainError) as caught:
-            decide(command_from_message(message), self.projection)
+            decide(command_from_message(message), self.projection, self.catalogue)
         return caught.value
 
 

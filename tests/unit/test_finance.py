@@ -21,6 +21,7 @@ from contracts import recruitment as rc
 from contracts.establishment_view import EstablishmentView
 from contracts.pay_catalogue import PayCatalogueView
 from contracts.registry import SERVICE_OF_COMMAND
+from contracts.staffing_view import StaffingView
 from scenarios.loader import bundled_scenario, load_scenario
 from services.establishment.domain import decide as decide_establishment
 from services.establishment.projections import Projection
@@ -31,7 +32,6 @@ from services.finance.funding import committed_by_fy, sensitivity, stream_view
 from services.finance.funding_book import FundingBook, PublishedCosts
 from services.finance.ledger import ledger
 from services.finance.savings import statement
-from services.finance.staffing import StaffingView
 from services.grading.catalogue import Catalogue
 from services.grading.domain import decide as decide_grading
 from services.recruitment.domain import decide as decide_recruitment
@@ -75,7 +75,7 @@ class Council:
         service = SERVICE_OF_COMMAND[message["type"]]
         if service == "establishment":
             for draft in decide_establishment(
-                ESTABLISHMENT.validate_python(message), self.projection
+                ESTABLISHMENT.validate_python(message), self.projection, self.pay
             ):
                 event = self._seal(draft)
                 self.projection.apply(event)

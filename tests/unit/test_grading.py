@@ -122,7 +122,7 @@ def test_a_lower_point_and_the_defaults(log: Log) -> None:
         ("PO6", "2018-04-01", 46, Reason.INVALID),
         ("PO6", "2018-04-01", 50, Reason.INVALID),
         ("SO1", "2018-04-01", None, Reason.NOT_FOUND),
-        ("PO6", "2018-03-31", None, Reason.NOT_FOUND),
+        ("PO6", "2017-03-31", None, Reason.NOT_FOUND),
         ("Dir 65%", "2018-04-01", 40, Reason.INVALID),
     ],
 )

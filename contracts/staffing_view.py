@@ -1,8 +1,9 @@
-"""Postholders as finance needs them, folded from `recruitment.events` (pure).
+"""Recruitment's postholders as its followers read them, folded from `recruitment.events` (pure).
 
 Finance costs filled posts at their holders' points from their actual start dates (the forecast);
-it follows recruitment's stream read-only. A contract's last day is its leaving date or the day
-before its post's deletion, whichever is first.
+establishment counts headcount and FTE in post. Both follow recruitment's stream read-only with
+this one reading of it. A post may have several holders at once (a job share). A contract's last
+day is its leaving date or the day before its post's deletion, whichever is first.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ class Holding:
 
     contract_id: str
     post_id: str
+    person_ref: str
     start: str
     fte: str
     scp: int | None
@@ -43,7 +45,12 @@ class StaffingView:
         if kind in {"PostholderAppointed", "RedeploymentTrialStarted"}:
             post_id = payload.get("post_id") or payload["to_post_id"]
             holding = Holding(
-                payload["contract_id"], post_id, effective, payload["fte"], payload.get("scp")
+                payload["contract_id"],
+                post_id,
+                payload["person_ref"],
+                effective,
+                payload["fte"],
+                payload.get("scp"),
             )
             self.contracts[holding.contract_id] = holding
             self.by_post.setdefault(post_id, []).append(holding)
