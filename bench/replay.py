@@ -25,6 +25,7 @@ from uuid import uuid4
 import orjson
 from redis.asyncio import Redis
 
+from contracts.staffing_view import StaffingView
 from contracts.streams import ESTABLISHMENT_EVENTS, StoreKeys
 from eventlog.redis_server import EmbeddedRedis
 from eventlog.store import ChainHead, Draft, EventStore
@@ -126,7 +127,7 @@ async def run(events: int, posts: int) -> list[str]:
         timings = []
         for _ in range(20):
             began = time.perf_counter()
-            structure(projection, as_of)
+            structure(projection, as_of, None, StaffingView())
             timings.append(time.perf_counter() - began)
         single = []
         for number in range(2000):

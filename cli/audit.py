@@ -6,7 +6,9 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from contracts.streams import ESTABLISHMENT_EVENTS, EVENT_STREAMS, StoreKeys
+from contracts.staffing_view import StaffingView
+from contracts.streams import ESTABLISHMENT_EVENTS, EVENT_STREAMS, RECRUITMENT_EVENTS, StoreKeys
+from eventlog import command_log
 from eventlog.audit import tenants_with_logs, verify_stream
 from eventlog.store import EventStore
 from services.establishment.replay import replay
@@ -38,7 +40,10 @@ async def replay_structure(
     try:
         store = EventStore(redis, StoreKeys.for_stream(tenant, ESTABLISHMENT_EVENTS))
         projection = await replay(store, known_at)
-        return {"as_of": as_of, "known_at": known_at, **structure(projection, as_of, org_unit_id)}
+        postholders = EventStore(redis, StoreKeys.for_stream(tenant, RECRUITMENT_EVENTS))
+        staffing = await command_log.replay(postholders, StaffingView(), known_at)
+        view = structure(projection, as_of, org_unit_id, staffing)
+        return {"as_of": as_of, "known_at": known_at, **view}
     finally:
         await redis.aclose()
 

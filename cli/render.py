@@ -54,10 +54,11 @@ def _changed_fields(item: dict[str, Any]) -> str:
 
 
 def ledger_table(view: dict[str, Any]) -> Table:
-    """A ledger's rows with their totals as the last row."""
+    """A ledger's rows with their totals as the last row; the caption says what they leave out."""
     table = Table(
         title=f"{view['basis'].title()} ledger {view['fy']}/{(view['fy'] + 1) % 100:02d} "
-        f"by {view['group_by']} (full year on {view['as_of']})"
+        f"by {view['group_by']} (full year on {view['as_of']})",
+        caption=_ledger_caption(view) or None,
     )
     for column in ("key", "posts", "FTE", "full year", "in year"):
         table.add_column(column, justify="left" if column == "key" else "right")
@@ -67,6 +68,17 @@ def ledger_table(view: dict[str, Any]) -> Table:
             row["key"], str(row["posts"]), row["fte"], row["annual_cost"], row["in_year_cost"]
         )
     return table
+
+
+def _ledger_caption(view: dict[str, Any]) -> str:
+    """How to read the totals: shared posts counted once, and any posts that could not be priced."""
+    notes = []
+    if view["group_by"] == "funding":
+        notes.append("a post funded from several sources is in each of their rows, once in total")
+    unpriced = view.get("unpriced") or []
+    if unpriced:
+        notes.append(f"{len(unpriced)} post(s) not priced on some days count nothing then")
+    return "; ".join(notes)
 
 
 def savings_lines(view: dict[str, Any]) -> list[str]:

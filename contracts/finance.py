@@ -48,12 +48,17 @@ class CheckFundingHeadroom(CommandFields):
 
 
 class CostFigure(Message):
-    """A post's budget cost in one financial year, as finance now computes it."""
+    """A post's budget cost in one financial year, as finance now computes it.
+
+    `unpriced` is the first problem met if the post could not be priced on some day of the year
+    (its grade undefined, no rates in force, ...): the costs then leave those days out.
+    """
 
     post_id: Identifier
     fy: int = Field(ge=1990, le=2200)
     annual_cost: Money
     in_year_cost: Money
+    unpriced: str | None = None
 
 
 class PublishCostChanges(CommandFields):
@@ -100,7 +105,12 @@ class FundingHeadroomRestored(Message):
 
 
 class PostCostChanged(Message):
-    """A post's budget cost for a financial year changed; `cause_event_id` names the cause."""
+    """A post's budget cost for a financial year changed; `cause_event_id` names the cause.
+
+    `unpriced` (None: priced throughout) says why the costs after leave some days out: a figure
+    of 0.00 with `unpriced` set is "could not be priced", never "costs nothing". A change in it
+    alone is published too. Events recorded before the field existed read as priced.
+    """
 
     post_id: Identifier
     fy: int
@@ -110,3 +120,4 @@ class PostCostChanged(Message):
     in_year_cost_after: Money
     cause_event_id: Identifier
     cause_type: str
+    unpriced: str | None = None

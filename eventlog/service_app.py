@@ -12,7 +12,7 @@ REDIS_STREAMS.md item 12).
 from __future__ import annotations
 
 import asyncio
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -102,6 +102,8 @@ def service_app(spec: ServiceSpec[LogT], settings: Settings, clock: Clock) -> Fa
             yield
         finally:
             watcher.cancel()
+            with suppress(asyncio.CancelledError):
+                await watcher
             await broker.stop()
             await redis.aclose()
             log.info("stopped")

@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +18,9 @@ from uuid import uuid4
 import httpx
 import orjson
 import pytest
+from grade_catalogue import record_catalogue
 from redis.asyncio import Redis
+from waiting import until
 
 from contracts.tenancy import ProvisionTenant
 from eventlog.audit import stream_bodies
@@ -60,6 +61,12 @@ async def tenant(redis: Redis) -> str:
     return await provision(redis, f"t-{uuid4().hex[:12]}")
 
 
+@pytest.fixture
+async def with_catalogue(redis: Redis, tenant: str) -> None:
+    """The bundled NJC grade catalogue recorded in `tenant`'s grading stream (posts need grades)."""
+    await record_catalogue(redis, tenant)
+
+
 class ServiceProcess:
     """A service started as its own process, exactly as `estab up` starts it."""
 
@@ -83,17 +90,17 @@ class ServiceProcess:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", self.module], env=env, stdout=out, stderr=out
             )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+
+        def healthy() -> bool:
+            assert self.process is not None
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.module} exited:\n{self.log.read_text()[-3000:]}")
             try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
-                    return
+                return httpx.get(f"{self.url}/health", timeout=1).status_code == 200
             except httpx.HTTPError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError(f"{self.module} never became healthy:\n{self.log.read_text()[-3000:]}")
+                return False
+
+        until(healthy, lambda: f"{self.module} to be healthy:\n{self.log.read_text()[-3000:]}", 30)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown, no acks, nothing flushed by the service."""

@@ -3,13 +3,12 @@ deadline, never a bare sleep) until a consumer has read everything it consumes."
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import orjson
-import pytest
 from redis import Redis
+from waiting import until
 
 from contracts.streams import stream_key
 from scenarios.loader import bundled_scenario, http_request, load_scenario, service_of
@@ -47,12 +46,21 @@ def get(service: ServiceProcess, tenant: str, path: str, **params: Any) -> Any:
 
 def caught_up(service: ServiceProcess, seconds: float = 60) -> None:
     """Wait until the service's consumer groups have read and acknowledged everything."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if httpx.get(f"{service.url}/progress").json()["caught_up"]:
-            return
-        time.sleep(0.05)
-    pytest.fail(f"{service.module} never caught up with its streams")
+    until(
+        lambda: httpx.get(f"{service.url}/progress").json()["caught_up"],
+        f"{service.module} to catch up with its streams",
+        seconds,
+    )
+
+
+def serving(service: ServiceProcess, tenant: str, seconds: float = 10) -> None:
+    """Wait until the service follows `tenant`'s streams (its consumer groups are reading)."""
+
+    def following() -> bool:
+        groups = httpx.get(f"{service.url}/progress").json()["groups"]
+        return any(group["stream"].startswith(f"{{{tenant}}}:") for group in groups)
+
+    until(following, f"{service.module} to serve tenant {tenant}", seconds)
 
 
 def stream_events(redis_url: str, tenant: str, stream: str) -> list[dict[str, Any]]:

@@ -168,13 +168,18 @@ async def get_structure(
     org_unit_id: str | None = None,
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
-    """Every post on a date (under an org unit and its sub-units), with totals."""
+    """Every post on a date (under an org unit and its sub-units), with totals.
+
+    Each post and the totals also carry who is in post (recruitment's postholders as known at
+    `known_at`): `fte_in_post`, `headcount` and `vacant_fte`.
+    """
     day = as_of or today(request)
     stamp = moment(known_at)
     establishment = await _tenant(request, x_tenant)
     projection = await establishment.known_at(stamp)
+    staffing = await establishment.staffing.known_at(stamp)
     try:
-        view = structure(projection, day.isoformat(), org_unit_id)
+        view = structure(projection, day.isoformat(), org_unit_id, staffing)
     except UnknownOrgUnitError as error:
         raise ProblemError(Reason.NOT_FOUND, str(error)) from None
     return {"as_of": day.isoformat(), "known_at": stamp or now(request), **view}

@@ -12,7 +12,8 @@ from uuid import NAMESPACE_URL, uuid4, uuid5
 
 from contracts import establishment as est
 from contracts.pay_catalogue import PayCatalogueView
-from contracts.streams import ESTABLISHMENT_EVENTS, GRADING_EVENTS
+from contracts.staffing_view import StaffingView
+from contracts.streams import ESTABLISHMENT_EVENTS, GRADING_EVENTS, RECRUITMENT_EVENTS
 from eventlog.clock import Clock, system_clock
 from eventlog.command_log import CommandLog, Follower, Outcome, Submitted
 from services.establishment.domain import decide
@@ -43,6 +44,7 @@ class TenantEstablishment(CommandLog[est.EstablishmentCommand, Projection]):
     def __init__(self, redis: Redis, tenant: str, clock: Clock = system_clock) -> None:
         super().__init__(redis, tenant, ESTABLISHMENT_EVENTS, clock)
         self.grading = Follower(redis, tenant, GRADING_EVENTS, PayCatalogueView, clock)
+        self.staffing = Follower(redis, tenant, RECRUITMENT_EVENTS, StaffingView, clock)
 
     def new_projection(self) -> Projection:
         """An empty establishment."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from contracts.money import fte_text
 
 if TYPE_CHECKING:
+    from contracts.staffing_view import StaffingView
     from services.establishment.projections import Projection
     from services.establishment.timeline import State, Timeline
 
@@ -92,14 +93,51 @@ def totals(posts: list[dict[str, Any]], projection: Projection, as_of: str) -> d
     return {"posts": len(posts), "fte": fte_text(exact)}
 
 
-def structure(projection: Projection, as_of: str, org_unit_id: str | None = None) -> dict[str, Any]:
-    """The posts on `as_of` (under `org_unit_id` and its sub-units, if given), with totals."""
+def _in_post(staffing: StaffingView, post_id: str, as_of: str) -> tuple[Decimal, set[str]]:
+    """The FTE held on a post on `as_of` and who holds it (several people in a job share)."""
+    fte, people = Decimal(0), set()
+    for holding in staffing.by_post.get(post_id, ()):
+        if holding.start <= as_of and (holding.end is None or as_of <= holding.end):
+            fte += Decimal(holding.fte)
+            people.add(holding.person_ref)
+    return fte, people
+
+
+def _staffed(
+    listed: list[dict[str, Any]], projection: Projection, staffing: StaffingView, as_of: str
+) -> dict[str, Any]:
+    """Each post's holders (FTE in post, headcount, vacant FTE) and the structure's totals."""
+    held, vacant, people = Decimal(0), Decimal(0), set()
+    for post in listed:
+        fte, holders = _in_post(staffing, post["post_id"], as_of)
+        state = projection.posts[post["post_id"]].at(as_of)
+        unfilled = max(Decimal(0), Decimal(state["fte"]) - fte) if state else Decimal(0)
+        post |= {
+            "fte_in_post": fte_text(fte),
+            "headcount": len(holders),
+            "vacant_fte": fte_text(unfilled),
+        }
+        held, vacant = held + fte, vacant + unfilled
+        people |= holders
+    return {"fte_in_post": fte_text(held), "headcount": len(people), "vacant_fte": fte_text(vacant)}
+
+
+def structure(
+    projection: Projection, as_of: str, org_unit_id: str | None, staffing: StaffingView
+) -> dict[str, Any]:
+    """The posts on `as_of` (under `org_unit_id` and its sub-units, if given), with totals.
+
+    Recruitment's `staffing` says who is in post: each post and the totals carry FTE in post,
+    headcount (distinct people: a job share counts each sharer, a person with two posts once)
+    and vacant FTE.
+    """
     posts = posts_on(projection, as_of)
     if org_unit_id is not None:
         scope = unit_scope(projection, as_of, org_unit_id)
         posts = {key: post for key, post in posts.items() if post["org_unit_id"] in scope}
     listed = sorted(posts.values(), key=lambda post: (post["org_unit_id"], post["post_id"]))
-    return {"posts": listed, "totals": totals(listed, projection, as_of)}
+    summary = totals(listed, projection, as_of) | _staffed(listed, projection, staffing, as_of)
+    return {"posts": listed, "totals": summary}
 
 
 def _same(before: dict[str, Any], after: dict[str, Any]) -> bool:

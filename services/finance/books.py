@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from services.finance.fiscal import day_before, next_day, shift_months
@@ -22,14 +23,30 @@ def last_day(holding: Holding, deleted_on: str | None) -> str | None:
     return min(ends) if ends else None
 
 
+def catalogue_dates(pay: PayCatalogue) -> tuple[str, ...]:
+    """Every effective date in the catalogue, in order: where any grade's price may change."""
+    found = {entry.effective for series in pay.spines.values() for entry in series.entries}
+    found.update(entry.effective for series in pay.grades.values() for entry in series.entries)
+    found.update(entry.effective for entry in pay.director.entries)
+    found.update(entry.effective for entry in pay.rates.entries)
+    return tuple(sorted(found))
+
+
 @dataclass(frozen=True, slots=True)
 class Books:
-    """Establishment's posts, grading's catalogue, recruitment's postholders, finance's funding."""
+    """Establishment's posts, grading's catalogue, recruitment's postholders, finance's funding.
+
+    One view's snapshot: the catalogue's dates are gathered once, not once per post.
+    """
 
     establishment: EstablishmentView
     pay: PayCatalogue
     staffing: StaffingView
     funding: FundingBook
+    catalogue_days: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "catalogue_days", catalogue_dates(self.pay))
 
     def post(self, post_id: str, day: str) -> dict[str, Any] | None:
         """The post on `day`, or None."""
@@ -40,28 +57,27 @@ class Books:
         line = self.establishment.posts.get(post_id)
         return line.deleted_on() if line else None
 
-    def holder(self, post_id: str, day: str, shift_start: int = 0) -> Holding | None:
-        """Whoever holds the post on `day`; `shift_start` moves start dates by whole months."""
+    def holders(self, post_id: str, day: str, shift_start: int = 0) -> list[Holding]:
+        """Every contract covering the post on `day` (a job share has several).
+
+        `shift_start` moves start dates by whole months (the start-date sensitivity).
+        """
         deleted = self.deleted_on(post_id)
+        found = []
         for holding in self.staffing.by_post.get(post_id, ()):
             start = shift_months(holding.start, shift_start) if shift_start else holding.start
             last = last_day(holding, deleted)
             if start <= day and (last is None or day <= last):
-                return holding
-        return None
+                found.append(holding)
+        return found
 
     def change_days(self, post_id: str, first: str, end: str, shift_start: int = 0) -> set[str]:
         """Days in (first, end) on which something that prices this post may change."""
-        found: set[str] = set()
+        days = self.catalogue_days
+        found = set(days[bisect_right(days, first) : bisect_left(days, end)])
         line = self.establishment.posts.get(post_id)
         if line is not None:
             found.update(change.effective for change in line.changes)
-        for spine in self.pay.spines.values():
-            found.update(entry.effective for entry in spine.entries)
-        for grade in self.pay.grades.values():
-            found.update(entry.effective for entry in grade.entries)
-        found.update(entry.effective for entry in self.pay.director.entries)
-        found.update(entry.effective for entry in self.pay.rates.entries)
         deleted = self.deleted_on(post_id)
         for holding in self.staffing.by_post.get(post_id, ()):
             start = shift_months(holding.start, shift_start) if shift_start else holding.start

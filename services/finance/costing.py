@@ -2,9 +2,14 @@
 
 The **budget** prices every established post: its explicit `budgeted_annual_cost` if HR gave one
 (unless the statement is asked "from grades alone"), else its grade at the top point with
-grading's own cost model. The **forecast** prices filled posts at their holder's point (one
+grading's own cost model. A budget prices the post, never its holders.
+
+The **forecast** follows each contract. A post may have several holders at once (a job share):
+on a day it costs the sum of what each covering contract costs at its own FTE and point (one
 increment each 1 April up to the grade's top; starters from October to March get their first
-after six months) and vacant posts at a vacancy factor of their budget (0 by default).
+after six months), each person with their own NI threshold, plus the vacancy factor (0 by
+default) times the budget of the FTE no contract covers (the post's FTE less its holders', if
+positive), that share of the post's budget being `budget * unfilled / FTE`.
 
 A year's **in-year** cost is the sum of the daily cost over its days, split wherever anything that
 prices the post changes (a pay award, an FTE change, an appointment, a leaver, a transfer, a
@@ -13,7 +18,7 @@ deletion); the **full-year** cost is the annual rate on one day. Nothing is roun
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -25,8 +30,11 @@ from contracts.money import parse_fte
 from services.finance.fiscal import day_before, days, fy_end, fy_start, shift_months
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from contracts.staffing_view import Holding
     from services.finance.books import Books
+    from services.finance.unpriced import Unpriced
 
 BUDGET = "budget"
 FORECAST = "forecast"
@@ -43,17 +51,6 @@ class Policy:
     shift_start_months: int = 0
     price_on: str | None = None
     """Price every day at this date's pay and rates (a statement's price base), if given."""
-
-
-@dataclass(slots=True)
-class Unpriced:
-    """Posts that could not be priced (no spine, rates or salary in force), day by day."""
-
-    problems: dict[str, str] = field(default_factory=dict)
-
-    def note(self, post_id: str, day: str, error: DomainError) -> None:
-        """Keep the first problem met for each post."""
-        self.problems.setdefault(post_id, f"{day}: {error.detail}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,23 +109,78 @@ def holder_rate(
     return grade_cost(books.pay, post["grade"], on, _fte(holding.fte), point).annual_cost
 
 
-def rate(books: Books, post_id: str, day: str, policy: Policy) -> Decimal:
-    """The annual rate of a post on `day` under `policy` (0 if it does not exist then).
+def holders_rate(
+    books: Books, post: dict[str, Any], holdings: Sequence[Holding], day: str, policy: Policy
+) -> Decimal:
+    """What every contract covering the post costs on `day`, each at its own FTE and point.
+
+    Raises:
+        DomainError: a holder cannot be priced on that day.
+    """
+    return sum((holder_rate(books, post, holding, day, policy) for holding in holdings), ZERO)
+
+
+def unfilled_fte(post: dict[str, Any], holdings: Sequence[Holding]) -> Decimal:
+    """The post's FTE that no contract covers (never below 0): a part-filled post is part vacant."""
+    held = sum((_fte(holding.fte) for holding in holdings), ZERO)
+    return max(ZERO, _fte(post["fte"]) - held)
+
+
+def vacant_budget(
+    books: Books, post: dict[str, Any], day: str, policy: Policy, unfilled: Decimal
+) -> Decimal:
+    """The budget of the unfilled share of a post: its budget times unfilled FTE over its FTE.
 
     Raises:
         DomainError: its grade cannot be priced on that day.
     """
+    if not unfilled:
+        return ZERO
+    return budget_rate(books, post, day, policy) * unfilled / _fte(post["fte"])
+
+
+@dataclass(frozen=True, slots=True)
+class DayCost:
+    """A post's annual rate on one day, and the forecast's two parts of it."""
+
+    annual: Decimal
+    obligations: Decimal = ZERO
+    """What the contracts covering it cost (the forecast's filled part)."""
+    vacant: Decimal = ZERO
+    """The budget of its unfilled FTE (before any vacancy factor)."""
+
+
+def day_cost(
+    books: Books, post_id: str, day: str, policy: Policy, *, vacant_wanted: bool = False
+) -> DayCost:
+    """The post's rate on `day` under `policy` (0 if it does not exist then), with its parts.
+
+    The unfilled share's budget is priced only when it counts: a vacancy factor, or
+    `vacant_wanted` (the ledger's commitments of an approved vacancy).
+
+    Raises:
+        DomainError: it cannot be priced on that day.
+    """
     post = books.post(post_id, day)
     if post is None:
-        return ZERO
+        return DayCost(ZERO)
     if policy.basis == BUDGET:
-        return budget_rate(books, post, day, policy)
-    holding = books.holder(post_id, day, policy.shift_start_months)
-    if holding is not None:
-        return holder_rate(books, post, holding, day, policy)
-    if not policy.vacancy_factor:
-        return ZERO
-    return policy.vacancy_factor * budget_rate(books, post, day, policy)
+        return DayCost(budget_rate(books, post, day, policy))
+    holdings = books.holders(post_id, day, policy.shift_start_months)
+    held = holders_rate(books, post, holdings, day, policy)
+    vacant = ZERO
+    if policy.vacancy_factor or vacant_wanted:
+        vacant = vacant_budget(books, post, day, policy, unfilled_fte(post, holdings))
+    return DayCost(held + policy.vacancy_factor * vacant, held, vacant)
+
+
+def rate(books: Books, post_id: str, day: str, policy: Policy) -> Decimal:
+    """The annual rate of a post on `day` under `policy` (0 if it does not exist then).
+
+    Raises:
+        DomainError: it cannot be priced on that day.
+    """
+    return day_cost(books, post_id, day, policy).annual
 
 
 def funders(post: dict[str, Any] | None) -> tuple[tuple[str, Decimal], ...]:
@@ -142,17 +194,21 @@ def funders(post: dict[str, Any] | None) -> tuple[tuple[str, Decimal], ...]:
 def segments(
     books: Books, post_id: str, first: str, end: str, *, policy: Policy, unpriced: Unpriced
 ) -> list[Segment]:
-    """The post's days in [first, end), split wherever its price may change."""
+    """The post's days in [first, end), split wherever its price may change.
+
+    A run of days that cannot be priced counts nothing and is noted in `unpriced` with its days.
+    """
     cuts = sorted({first, *books.change_days(post_id, first, end, policy.shift_start_months)})
     found = []
     for start, stop in zip(cuts, [*cuts[1:], end], strict=True):
+        post = books.post(post_id, start)
         try:
             value = rate(books, post_id, start, policy)
         except DomainError as error:
-            unpriced.note(post_id, start, error)
+            unpriced.note(post_id, start, error, post, days(start, stop))
             value = ZERO
         if value:
-            found.append(Segment(start, stop, value, funders(books.post(post_id, start))))
+            found.append(Segment(start, stop, value, funders(post)))
     return found
 
 

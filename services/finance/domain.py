@@ -2,19 +2,20 @@
 
 A cost figure is published only when it differs from the one last published for its post and
 year, so re-running a cause (a redelivered event) publishes nothing twice: the cost-updates stream
-is itself the record of what a general ledger has been told.
+is itself the record of what a general ledger has been told. Whether a figure could be priced is
+part of it: a post that cannot be priced is published with `unpriced` saying why, never as a
+silent 0.00, and is published again once it can be.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from contracts import finance as fi
 from contracts.decisions import DomainError, EventDraft
 from contracts.money import PENNY
 from contracts.rejections import Reason
-from services.finance.funding_book import POST_COST, STREAM
+from services.finance.funding_book import NOTHING, POST_COST, STREAM, Published
 
 if TYPE_CHECKING:
     from contracts.envelope import Message
@@ -79,21 +80,23 @@ def decide_funding(command: fi.FinanceCommand, book: FundingBook) -> list[EventD
 def decide_costs(command: fi.PublishCostChanges, published: PublishedCosts) -> list[EventDraft]:
     """A `PostCostChanged` for every figure that differs from the last one published."""
     drafts = []
-    zero = Decimal(0)
     for figure in command.figures:
-        annual, in_year = figure.annual_cost.quantize(PENNY), figure.in_year_cost.quantize(PENNY)
-        before = published.last.get((figure.post_id, figure.fy), (zero, zero))
-        if (annual, in_year) == before:
+        after = Published(
+            figure.annual_cost.quantize(PENNY), figure.in_year_cost.quantize(PENNY), figure.unpriced
+        )
+        before = published.last.get((figure.post_id, figure.fy), NOTHING)
+        if after == before:
             continue
         event = fi.PostCostChanged(
             post_id=figure.post_id,
             fy=figure.fy,
-            annual_cost_before=before[0],
-            annual_cost_after=annual,
-            in_year_cost_before=before[1],
-            in_year_cost_after=in_year,
+            annual_cost_before=before.annual,
+            annual_cost_after=after.annual,
+            in_year_cost_before=before.in_year,
+            in_year_cost_after=after.in_year,
             cause_event_id=command.cause_event_id,
             cause_type=command.cause_type,
+            unpriced=after.unpriced,
         )
         key = f"{figure.post_id}:{figure.fy}"
         drafts.append(

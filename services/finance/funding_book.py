@@ -56,19 +56,33 @@ class FundingBook(FoldPosition):
         return folded
 
 
+@dataclass(frozen=True, slots=True)
+class Published:
+    """A post's costs for a year as last published, and why they were unpriced (if they were)."""
+
+    annual: Decimal
+    in_year: Decimal
+    unpriced: str | None = None
+
+
+NOTHING = Published(Decimal(0), Decimal(0))
+"""What a general ledger knows of a post and year before any update."""
+
+
 class PublishedCosts(FoldPosition):
     """The last cost published on `finance.cost-updates` for each post and financial year."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.last: dict[tuple[str, int], tuple[Decimal, Decimal]] = {}
+        self.last: dict[tuple[str, int], Published] = {}
 
     def apply(self, event: dict[str, Any], entry_id: str = "") -> Folded:
         """Fold one cost update in recorded order."""
         folded = self.advance(event, entry_id)
         payload: dict[str, Any] = event["payload"]
-        self.last[payload["post_id"], int(payload["fy"])] = (
+        self.last[payload["post_id"], int(payload["fy"])] = Published(
             Decimal(payload["annual_cost_after"]),
             Decimal(payload["in_year_cost_after"]),
+            payload.get("unpriced"),
         )
         return folded

@@ -5,22 +5,24 @@ redefined) re-costs every post. Each affected post is costed for every financial
 one the change takes effect in to the current one; `PublishCostChanges` then publishes only the
 figures that differ from those last published, naming the event as the cause. Within one batch
 the figures are computed once (the books are the same for every event in it), so the first event
-in the batch to change a figure is named as its cause. After each batch the funding streams'
-headroom is checked.
+in the batch to change a figure is named as its cause. A post that cannot be priced on some day
+is published with `unpriced` saying why, never as a silent zero. After each batch the funding
+streams' headroom is checked.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from contracts import finance as fi
 from contracts.decisions import DomainError
+from contracts.money import PENNY
 from contracts.streams import ESTABLISHMENT_EVENTS, FINANCE_REJECTIONS, GRADING_EVENTS
 from eventlog.command_log import Submitted
 from eventlog.translating import TranslatingHandler
-from services.finance.costing import ZERO, Policy, Unpriced, annual_day, in_year, rate
+from services.finance.costing import ZERO, Policy, annual_day, in_year, rate
 from services.finance.fiscal import fy_of
+from services.finance.unpriced import Unpriced
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -37,18 +39,24 @@ BUDGET = Policy()
 
 
 def figure(books: Books, post_id: str, fy: int, today: str) -> fi.CostFigure:
-    """A post's budget cost in `fy` as now known: full-year (today's rate) and in-year."""
+    """A post's budget cost in `fy` as now known: full-year (today's rate) and in-year.
+
+    Days it cannot be priced count nothing, and `unpriced` says why (never a silent zero).
+    """
     unpriced = Unpriced()
-    try:
-        annual = rate(books, post_id, annual_day(fy, today), BUDGET)
-    except DomainError:
-        annual = ZERO
     spent = sum(in_year(books, post_id, fy, policy=BUDGET, unpriced=unpriced).values(), ZERO)
+    day = annual_day(fy, today)
+    try:
+        annual = rate(books, post_id, day, BUDGET)
+    except DomainError as error:
+        unpriced.note(post_id, day, error, books.post(post_id, day))
+        annual = ZERO
     return fi.CostFigure(
         post_id=post_id,
         fy=fy,
-        annual_cost=annual.quantize(Decimal("0.01")),
-        in_year_cost=spent.quantize(Decimal("0.01")),
+        annual_cost=annual.quantize(PENNY),
+        in_year_cost=spent.quantize(PENNY),
+        unpriced=unpriced.problem(post_id),
     )
 
 

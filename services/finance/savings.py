@@ -4,16 +4,22 @@ Posts deleted, created and changed (re-designated or re-graded: old and new cost
 or out of the unit with their budget, and externally funded posts shown at zero base-budget
 impact; the net annual cost and FTE count the base budget only. Every line is priced at the
 `to` date's pay and rates (the statement's price base) unless explicit costs are used.
+
+A line that cannot be priced at the price base shows 0.00 and its post is listed in `unpriced`
+(with `unpriced_totals`), never left as a silent zero; a statement prices each line on one day,
+so its `days_unpriced` is null.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from contracts.decisions import DomainError
 from contracts.establishment import BASE_BUDGET
 from contracts.money import fte_text, money_text, parse_fte
 from services.finance.costing import ZERO, Policy, budget_rate
 from services.finance.ledger import scope
+from services.finance.unpriced import Unpriced, listing
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -36,10 +42,16 @@ def _fte(post: dict[str, Any]) -> Decimal:
     return parse_fte(post["fte"], places=10)
 
 
-def _cost(books: Books, post: dict[str, Any], policy: Policy) -> Decimal:
-    """A post's budget at the statement's price base."""
+def _cost(
+    books: Books, post_id: str, post: dict[str, Any], policy: Policy, unpriced: Unpriced
+) -> Decimal:
+    """A post's budget at the statement's price base (0, and noted, if it cannot be priced)."""
     assert policy.price_on is not None
-    return budget_rate(books, post, policy.price_on, policy)
+    try:
+        return budget_rate(books, post, policy.price_on, policy)
+    except DomainError as error:
+        unpriced.note(post_id, policy.price_on, error, post)
+        return ZERO
 
 
 def _classify(  # noqa: PLR0911 - one return per part of the statement
@@ -101,6 +113,7 @@ def statement(
     priced = Policy(explicit_costs=policy.explicit_costs, price_on=policy.price_on or end)
     before_units, after_units = scope(books, org_unit_id, start), scope(books, org_unit_id, end)
     parts = {name: _Part() for name in PARTS}
+    unpriced = Unpriced()
     changed_before = changed_after = ZERO
     for post_id in sorted(books.establishment.posts):
         before, after = books.post(post_id, start), books.post(post_id, end)
@@ -113,7 +126,8 @@ def statement(
         if part == "changed":
             assert before is not None
             assert after is not None
-            old, new = _cost(books, before, priced), _cost(books, after, priced)
+            old = _cost(books, post_id, before, priced, unpriced)
+            new = _cost(books, post_id, after, priced, unpriced)
             item = {
                 "post_id": post_id,
                 "before": _item(post_id, before, old),
@@ -124,7 +138,7 @@ def statement(
             changed_after += new
         else:
             assert post is not None
-            cost = _cost(books, post, priced)
+            cost = _cost(books, post_id, post, priced, unpriced)
             parts[part].add(_item(post_id, post, cost), _fte(post), cost)
     net_fte = parts["created"].fte - parts["deleted"].fte + parts["changed"].fte
     net_cost = parts["created"].cost - parts["deleted"].cost + parts["changed"].cost
@@ -142,4 +156,5 @@ def statement(
             "deletions": money_text(parts["deleted"].cost + changed_before),
             "new_posts": money_text(parts["created"].cost + changed_after),
         },
+        **listing(books, unpriced, count_days=False),
     }

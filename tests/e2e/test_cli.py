@@ -19,7 +19,7 @@ from eventlog.redis_server import free_port
 from scenarios.loader import bundled_scenario, load_scenario
 from services.establishment.application import TenantEstablishment
 
-pytestmark = [pytest.mark.e2e, pytest.mark.redis]
+pytestmark = [pytest.mark.e2e, pytest.mark.redis, pytest.mark.usefixtures("with_catalogue")]
 
 
 def estab(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from typing import Any
 
 import orjson
 import pytest
 from faststream.redis import RedisBroker
 from redis.asyncio import Redis
+from waiting import until_async
 
 from contracts.streams import (
     ESTABLISHMENT_COMMANDS,
@@ -19,7 +18,7 @@ from contracts.streams import (
 )
 from eventlog.audit import stream_bodies, verify_stream
 
-pytestmark = [pytest.mark.e2e, pytest.mark.redis]
+pytestmark = [pytest.mark.e2e, pytest.mark.redis, pytest.mark.usefixtures("with_catalogue")]
 
 
 async def bodies(redis: Redis, key: str) -> list[dict[str, Any]]:
@@ -27,13 +26,13 @@ async def bodies(redis: Redis, key: str) -> list[dict[str, Any]]:
 
 
 async def wait_for(redis: Redis, key: str, count: int, seconds: float = 20) -> list[Any]:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    """Every entry of `key` once there are at least `count`."""
+
+    async def enough() -> list[Any]:
         found = await bodies(redis, key)
-        if len(found) >= count:
-            return found
-        await asyncio.sleep(0.05)
-    pytest.fail(f"{key} has {len(await bodies(redis, key))} entries, expected {count}")
+        return found if len(found) >= count else []
+
+    return await until_async(enough, f"{count} entries on {key}", seconds)
 
 
 async def publish(redis: Redis, tenant: str, message: dict[str, Any] | bytes) -> str:

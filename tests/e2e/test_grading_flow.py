@@ -7,7 +7,6 @@ the evaluation's effective date, with its history holding both.
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +15,7 @@ import pytest
 from conftest import ServiceProcess
 from redis import Redis
 from seed_000 import BASIS, TABLE_1
+from waiting import until
 
 from contracts.streams import ESTABLISHMENT_EVENTS, stream_key
 from scenarios.loader import bundled_scenario, http_request, load_scenario
@@ -45,17 +45,6 @@ def test_table_1_from_grades_alone_is_within_ten_pounds_a_line(
             assert reply.status_code == 200, reply.text
             line = posts * Decimal(reply.json()["annual_cost"])
             assert abs(line - report) <= 10, (grade, fte, line, report)
-
-
-def wait_for(check: Any, what: str, seconds: float = 20) -> Any:
-    """Poll `check` until it returns something truthy, or fail naming `what`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.05)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def consumed(redis_url: str, tenant: str) -> bool:
@@ -104,7 +93,7 @@ def test_an_evaluation_regrades_the_post_from_its_effective_date(
             reply = grading.get("/evaluations/pending", params={"as_of": as_of})
             return [item for item in reply.json()["posts"] if item["post_id"] == post_id]
 
-        assert wait_for(pending, "grading to learn of the post") == [
+        assert until(pending, "grading to learn of the post") == [
             {"post_id": post_id, "proposed_grade": "PO5", "since": "2018-04-01"}
         ]
         levels = dict.fromkeys(catalogue_factors(grading), 5) | {"knowledge": 8}
@@ -121,7 +110,7 @@ def test_an_evaluation_regrades_the_post_from_its_effective_date(
             view = hr.get(f"/posts/{post_id}", params={"as_of": "2018-07-01"}).json()
             return view if view["job_evaluation"] == "evaluated" else None
 
-        after = wait_for(regraded, "establishment to apply the evaluation")
+        after = until(regraded, "establishment to apply the evaluation")
         assert after["grade"] == "PO6"
         before = hr.get(f"/posts/{post_id}", params={"as_of": "2018-06-30"}).json()
         assert (before["grade"], before["job_evaluation"]) == ("PO5", "pending")
@@ -136,7 +125,7 @@ def test_an_evaluation_regrades_the_post_from_its_effective_date(
         assert history[1]["causation_id"] == f"grading:{result['event_id']}"
         assert history[2]["payload"]["evaluation_event_id"] == result["event_id"]
         assert history[2]["effective_date"] == "2018-07-01"
-        wait_for(lambda: consumed(redis_url, tenant), "grading to read every establishment event")
+        until(lambda: consumed(redis_url, tenant), "grading to read every establishment event")
         assert pending("2018-07-01") == []
         assert len(pending("2018-06-30")) == 1
         listed = grading.get("/evaluations", params={"post_id": post_id}).json()["evaluations"]

@@ -15,7 +15,7 @@ from redis.asyncio import Redis
 from contracts.streams import ESTABLISHMENT_EVENTS, StoreKeys
 from eventlog.audit import stream_bodies
 
-pytestmark = [pytest.mark.e2e, pytest.mark.redis]
+pytestmark = [pytest.mark.e2e, pytest.mark.redis, pytest.mark.usefixtures("with_catalogue")]
 
 
 @pytest.fixture
@@ -244,8 +244,24 @@ def test_field_errors_name_the_field(client: httpx.Client) -> None:
     assert [error["loc"] for error in reply.json()["errors"]] == [["body", "fte"]]
 
 
-def test_bad_tenant_and_bad_known_at_are_invalid(client: httpx.Client) -> None:
-    assert client.get("/structure", headers={"X-Tenant": "Bad Tenant!"}).status_code == 422
+def test_an_unprovisioned_tenant_is_404_for_reads_and_writes_and_records_nothing(
+    client: httpx.Client, redis_url: str
+) -> None:
+    """A tenant never provisioned (or a name no tenant can have) is 404, never an empty 200."""
+    stranger = f"t-{uuid4().hex[:12]}"
+    for name in (stranger, "Bad Tenant!"):
+        reply = client.get("/structure", headers={"X-Tenant": name})
+        assert reply.status_code == 404, reply.text
+        assert reply.json()["type"] == "urn:estab:problem:unknown-tenant"
+    unit = {"org_unit_id": "cf", "name": "C and F", "effective_date": "2020-04-01"}
+    reply = client.post("/org-units", json=unit, headers={"X-Tenant": stranger})
+    assert reply.status_code == 404
+    with SyncRedis.from_url(redis_url) as redis:
+        assert redis.exists(StoreKeys.for_stream(stranger, ESTABLISHMENT_EVENTS).stream) == 0
+
+
+def test_a_bad_known_at_is_invalid(client: httpx.Client) -> None:
+    """known_at must be a timestamp or a date: anything else is a 422 naming the parameter."""
     reply = client.get("/structure", params={"known_at": "yesterday"})
     assert reply.status_code == 422
     assert reply.json()["errors"][0]["loc"] == ["query", "known_at"]

@@ -12,7 +12,7 @@ import pytest
 
 from scenarios.loader import bundled_scenario, http_request, load_scenario
 
-pytestmark = [pytest.mark.e2e, pytest.mark.redis]
+pytestmark = [pytest.mark.e2e, pytest.mark.redis, pytest.mark.usefixtures("with_catalogue")]
 
 UNIT = "children-and-families"
 

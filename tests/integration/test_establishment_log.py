@@ -21,7 +21,7 @@ from services.establishment.application import TenantEstablishment, with_post_id
 from services.establishment.replay import replay
 from services.establishment.views import find_post, posts_on
 
-pytestmark = pytest.mark.redis
+pytestmark = [pytest.mark.redis, pytest.mark.usefixtures("with_catalogue")]
 
 
 class SteppingClock:

@@ -26,7 +26,7 @@ from services.establishment.evaluations import grading_events_handler
 from services.grading.application import TenantGrading
 from services.grading.handlers import establishment_events_handler
 
-pytestmark = pytest.mark.redis
+pytestmark = [pytest.mark.redis, pytest.mark.usefixtures("with_catalogue")]
 
 
 async def establishment_with_post(redis: Redis, tenant: str) -> TenantEstablishment:
@@ -65,7 +65,11 @@ async def test_grading_records_each_establishment_event_once(redis: Redis, tenan
     batch = [*delivered(events), *delivered([("9-1", caused)]), Delivery("9-2", b"{nope", 1)]
     await handler(batch)
     await handler(batch)
-    recorded = await stream_bodies(redis, grading.store.keys.stream)
+    recorded = [
+        entry
+        for entry in await stream_bodies(redis, grading.store.keys.stream)
+        if entry[1]["aggregate_type"] == "post"
+    ]
     assert [body["type"] for _, body in recorded] == ["EvaluationRequested", "PostClosed"]
     assert recorded[0][1]["payload"]["source_event_id"] == events[1][1]["event_id"]
     assert recorded[1][1]["effective_date"] == "2019-04-01"

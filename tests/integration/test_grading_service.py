@@ -121,7 +121,7 @@ BAD_INPUTS = [
     ("get", "/grades/ZZ9/cost", {"on": "2018-06-01"}, 404, "not-found"),
     ("get", "/grades/PO6/cost", {"on": "2018-06-01", "scp": "40"}, 422, "invalid"),
     ("get", "/grades/PO6/cost", {"on": "2018-06-01", "fte": "1.5"}, 422, "invalid"),
-    ("get", "/grades/not a grade/cost", {}, 422, "invalid"),
+    ("get", "/grades/PO6!/cost", {}, 422, "invalid"),
     ("get", "/pay-spines/GLPC", {"as_of": "2018-06-01"}, 404, "not-found"),
     ("get", "/evaluation-schemes/HAY", {"as_of": "2018-06-01"}, 404, "not-found"),
     (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -11,6 +10,7 @@ import orjson
 import pytest
 from faststream.redis import RedisBroker
 from redis.asyncio import Redis
+from waiting import until_async
 
 from contracts.streams import stream_key
 from eventlog.audit import stream_bodies
@@ -20,14 +20,6 @@ from eventlog.tracking import ProcessedIds
 pytestmark = pytest.mark.redis
 
 GROUP = "test-group"
-
-
-async def until(check: Callable[[], Awaitable[bool]], what: str, seconds: float = 15) -> None:
-    deadline = time.monotonic() + seconds
-    while not await check():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
 
 
 class Recorder:
@@ -110,7 +102,7 @@ async def test_1_history_written_before_the_group_is_delivered(
     async def both() -> bool:
         return len(recorder.seen) == 2
 
-    await until(both, "both old entries")
+    await until_async(both, "both old entries")
     assert recorder.bodies() == [b'{"n": 1}', b'{"n": 2}']
 
 
@@ -125,7 +117,7 @@ async def test_2_a_failed_entry_is_reclaimed_and_processed_once(
     async def handled() -> bool:
         return recorder.bodies() == [b'{"n": "flaky"}'] and await pending(redis, stream) == 0
 
-    await until(handled, "the reclaimer to handle the entry")
+    await until_async(handled, "the reclaimer to handle the entry")
     assert recorder.seen[0].deliveries == 2
 
 
@@ -140,7 +132,7 @@ async def test_3_a_poison_entry_is_dead_lettered_with_its_error(
     async def dead() -> bool:
         return bool(await redis.xlen(f"{stream}:dead")) and await pending(redis, stream) == 0
 
-    await until(dead, "the dead letter")
+    await until_async(dead, "the dead letter")
     [(_, fields)] = list(await redis.xrange(f"{stream}:dead") or [])
     assert fields is not None
     meta = orjson.loads(fields[b"__meta__"])
@@ -162,14 +154,14 @@ async def test_4_entries_are_acked_only_after_the_handler_returns(
     async def delivered() -> bool:
         return await pending(redis, stream) == 1
 
-    await until(delivered, "the entry to be delivered")
+    await until_async(delivered, "the entry to be delivered")
     assert recorder.seen == []
     recorder.gate.set()
 
     async def acked() -> bool:
         return await pending(redis, stream) == 0
 
-    await until(acked, "the ack")
+    await until_async(acked, "the ack")
     assert len(recorder.seen) == 1
 
 
@@ -182,7 +174,7 @@ async def test_5_order_is_kept_for_one_consumer(running: Any, redis: Redis, stre
     async def all_seen() -> bool:
         return len(recorder.seen) == 300
 
-    await until(all_seen, "300 entries")
+    await until_async(all_seen, "300 entries")
     assert recorder.bodies() == bodies
 
 
@@ -196,7 +188,7 @@ async def test_6_entry_ids_are_redis_ids_and_redeliveries_are_recognised(
     async def seen() -> bool:
         return len(recorder.seen) == 1
 
-    await until(seen, "the entry")
+    await until_async(seen, "the entry")
     assert [delivery.entry_id for delivery in recorder.seen] == ids
     processed = ProcessedIds(redis, f"{stream}:processed")
     async with redis.pipeline(transaction=True) as pipe:
@@ -215,7 +207,7 @@ async def test_7_a_vanished_group_makes_the_subscription_unhealthy(
     async def unhealthy() -> bool:
         return not subscription.healthy
 
-    await until(unhealthy, "the subscriber to stop on NOGROUP")
+    await until_async(unhealthy, "the subscriber to stop on NOGROUP")
     assert subscription.problem is not None
     assert "restart" in subscription.problem
 
@@ -228,7 +220,7 @@ async def test_8_streams_are_never_trimmed(running: Any, redis: Redis, stream: s
     async def all_seen() -> bool:
         return len(recorder.seen) == 2000
 
-    await until(all_seen, "2000 entries")
+    await until_async(all_seen, "2000 entries")
     assert await redis.xlen(stream) == 2000
     assert len(await stream_bodies(redis, stream)) == 2000
 
@@ -244,5 +236,5 @@ async def test_faststream_published_messages_arrive_as_their_json_body(
     async def seen() -> bool:
         return len(recorder.seen) == 1
 
-    await until(seen, "the published message")
+    await until_async(seen, "the published message")
     assert orjson.loads(recorder.seen[0].body) == {"type": "CreatePost"}

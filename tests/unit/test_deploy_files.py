@@ -94,3 +94,23 @@ def test_dockerfile_starts_a_service_module_with_a_healthcheck() -> None:
     for spec in SERVICES:
         assert (Path(__file__).parents[2] / "services" / spec.name / "__main__.py").exists()
         assert str(spec.port) in text
+
+
+def test_the_image_copies_every_package_the_project_ships() -> None:
+    """A package added to pyproject's wheel is copied into the image, or the services fail."""
+    project = (Path(__file__).parents[2] / "pyproject.toml").read_text()
+    listed = project[project.index("packages = [") :].split("]")[0]
+    packages = [word.strip(' "[') for word in listed.split("[", 1)[1].split(",")]
+    text = (DEPLOY / "Dockerfile").read_text()
+    for package in packages:
+        assert f"COPY {package} {package}" in text, package
+
+
+def test_every_service_may_read_the_tenant_registry_and_only_establishment_writes_it() -> None:
+    """Services follow `{_system}:tenants.events`; provisioning is establishment's alone."""
+    users = acl_users()
+    assert "~{_system}:tenants.*" in users["establishment"]
+    for name in ("grading", "recruitment", "finance"):
+        line = " ".join(users[name])
+        assert "(~{_system}:tenants.events -@all +xrange +xinfo|stream)" in line
+        assert "~{_system}:tenants.*" not in users[name]

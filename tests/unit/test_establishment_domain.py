@@ -13,6 +13,7 @@ from contracts import establishment as est
 from contracts.decisions import DomainError
 from contracts.registry import command_from_message
 from contracts.rejections import Reason
+from contracts.staffing_view import StaffingView
 from services.establishment.domain import decide
 from services.establishment.projections import Projection
 from services.establishment.views import diff, find_post, structure
@@ -113,9 +114,9 @@ def test_a_post_exists_from_its_effective_date(log: Log) -> None:
 def test_hours_fraction_fte_is_kept_exactly_and_shown_to_four_places(log: Log) -> None:
     log.run(post("part", fte="30/37"))
     log.run(post("full"))
-    view = structure(log.projection, "2018-01-01", "cf")
+    view = structure(log.projection, "2018-01-01", "cf", StaffingView())
     assert [item["fte"] for item in view["posts"] if item["post_id"] == "part"] == ["0.8108"]
-    assert view["totals"] == {"posts": 3, "fte": "2.8108"}
+    assert (view["totals"]["posts"], view["totals"]["fte"]) == (3, "2.8108")
 
 
 def test_future_dated_change_applies_only_from_its_date(log: Log) -> None:
@@ -424,7 +425,8 @@ def test_structure_of_a_unit_includes_its_sub_units(log: Log) -> None:
     )
     log.run(post("in-team", org_unit_id="team"))
     log.run(post("elsewhere", org_unit_id="rh"))
-    ids = [item["post_id"] for item in structure(log.projection, "2018-01-01", "cf")["posts"]]
+    view = structure(log.projection, "2018-01-01", "cf", StaffingView())
+    ids = [item["post_id"] for item in view["posts"]]
     assert ids == ["director", "in-team"]
 
 
@@ -519,3 +521,75 @@ def test_an_evaluation_outside_the_posts_life_is_refused(log: Log) -> None:
     assert log.refused(evaluation("a", "PO6", "2018-03-01")).reason is Reason.TIMELINE_CONFLICT
     assert log.refused(evaluation("a", "PO6", "2018-09-01")).reason is Reason.TIMELINE_CONFLICT
     assert log.refused(evaluation("nobody", "PO6")).reason is Reason.NOT_FOUND
+
+
+def test_a_grade_the_catalogue_does_not_define_is_refused_naming_the_closest(log: Log) -> None:
+    """A post on a grade in no catalogue is `unknown-grade`, naming near misses; nothing folds."""
+    refused = log.refused(post("p", grade="PO7"))
+    assert refused.reason is Reason.UNKNOWN_GRADE
+    assert "'PO7'" in refused.detail
+    assert "PO6" in refused.detail
+    assert "p" not in log.projection.posts
+
+
+def test_a_grade_is_matched_ignoring_case_and_recorded_as_the_catalogue_spells_it(
+    log: Log,
+) -> None:
+    """`po6` and ` PO6 ` are the catalogue's `PO6`; `dir 52.5` is `Dir 52.5%`."""
+    log.run(post("lower", grade="po6"))
+    log.run(post("spaced", grade="  PO6 "))
+    log.run(post("chief", grade="dir 52.5"))
+    grades = {
+        key: found["grade"]
+        for key in ("lower", "spaced", "chief")
+        if (found := find_post(log.projection, key, "2018-01-01"))
+    }
+    assert grades == {"lower": "PO6", "spaced": "PO6", "chief": "Dir 52.5%"}
+
+
+def test_a_grade_defined_only_later_is_refused_on_an_earlier_date(log: Log) -> None:
+    """The catalogue starts on 1 April 2017: a PO6 post from 2016 names when PO6 begins."""
+    refused = log.refused(post("early", effective_date="2016-04-01"))
+    assert refused.reason is Reason.UNKNOWN_GRADE
+    assert "only from 2017-04-01" in refused.detail
+
+
+def test_a_regrade_to_an_unknown_grade_is_refused(log: Log) -> None:
+    """Re-grading checks the new grade against the catalogue on the change's date."""
+    log.run(post("p"))
+    message = {
+        "type": "RedesignatePost",
+        "post_id": "p",
+        "grade": "Band 5",
+        "effective_date": "2019-04-01",
+    }
+    assert log.refused(message).reason is Reason.UNKNOWN_GRADE
+
+
+def test_structure_counts_who_is_in_post_with_a_job_share_as_two_people(log: Log) -> None:
+    """Two 0.5 holders on a 1.0 post: 1.0 FTE in post, headcount 2, nothing vacant."""
+    log.run(post("shared"))
+    log.run(post("empty"))
+    staffing = StaffingView()
+    for number, person in enumerate(("e1", "e2"), start=1):
+        staffing.apply(
+            {
+                "type": "PostholderAppointed",
+                "effective_date": "2017-06-01",
+                "recorded_at": f"2026-01-01T00:00:0{number}.000000Z",
+                "payload": {
+                    "contract_id": f"c{number}",
+                    "post_id": "shared",
+                    "person_ref": person,
+                    "fte": "0.5",
+                },
+            }
+        )
+    view = structure(log.projection, "2018-01-01", "cf", staffing)
+    shown = {item["post_id"]: item for item in view["posts"]}
+    assert (shown["shared"]["fte_in_post"], shown["shared"]["headcount"]) == ("1.0000", 2)
+    assert shown["shared"]["vacant_fte"] == "0.0000"
+    assert (shown["empty"]["headcount"], shown["empty"]["vacant_fte"]) == (0, "1.0000")
+    totals = view["totals"]
+    assert (totals["headcount"], totals["fte_in_post"]) == (2, "1.0000")
+    assert totals["vacant_fte"] == "2.0000"  # the empty post and the fixture's director
