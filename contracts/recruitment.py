@@ -1,7 +1,8 @@
 """Recruitment messages: postholders, vacancy control, staff at risk and redeployment.
 
 People appear only as an opaque `person_ref`: no names or personal data in any event. A contract
-is one person holding one post from a start date; a person may hold several (one per post).
+is one person holding one post from a start date; a person may hold several (one per post), and a
+post may have several holders at once (a job share) whose FTEs fit within the post's.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class AppointPostholder(CommandFields):
     start_date: date
     scp: int | None = Field(default=None, ge=1, le=200)
     fte: Fte | None = None
+    """The contract's FTE (default: whatever of the post's FTE is vacant on the start date)."""
     existing: bool = False
     """Recording someone already in post (an import of an existing establishment), not a new
     recruitment: vacancy control does not apply."""
@@ -147,14 +149,29 @@ RecruitmentCommand = (
 # --- events (payloads; the envelope's effective date is the start, end or decision date) ---
 
 
+class ApprovalBasis(Decision):
+    """The approval to recruit that an appointment relied on: when it was given, and by whom."""
+
+    approved_on: date
+
+
 class PostholderAppointed(Message):
-    """A person holds a post from the envelope's effective date."""
+    """A person holds a post from the envelope's effective date.
+
+    What the decision was based on travels with it (events recorded before vacancy control
+    existed read as approved and not an import): `approval` is the live approval relied on,
+    `unapproved` marks an appointment recorded without one (advisory vacancy control), and
+    `existing` an import of someone already in post, to which vacancy control does not apply.
+    """
 
     contract_id: Identifier
     post_id: Identifier
     person_ref: Identifier
     scp: int | None = None
     fte: RecordedFte
+    approval: ApprovalBasis | None = None
+    unapproved: bool = False
+    existing: bool = False
 
 
 class PostholderLeft(Message):

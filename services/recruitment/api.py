@@ -1,18 +1,20 @@
 """HTTP routes of the recruitment service (API.md), and the as-of / known-at views.
 
 Appointments, leavers, vacancy control and redeployment are written; vacancies, staff at risk and
-postholders are read for any `as_of` and `known_at`. Routes only translate; rules are in
-`domain.py`, answers in `views.py`.
+postholders are read for any `as_of` and `known_at`, and a period's exceptions to vacancy control
+for any `known_at`. Routes only translate; rules are in `domain.py`, answers in `views.py`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from datetime import date  # noqa: TC003 - FastAPI reads route annotations
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse  # noqa: TC002 - FastAPI reads route annotations
 
 from contracts import recruitment as rc
+from contracts.rejections import Reason
 from contracts.streams import DEFAULT_TENANT
 from eventlog.http_params import (
     AsOf,
@@ -21,11 +23,13 @@ from eventlog.http_params import (
     answer,
     day_of,
     moment,
+    now,
     run_command,
     tenant_log,
 )
 from eventlog.http_writes import add_writes
-from services.recruitment.views import at_risk, postholders, vacancies
+from eventlog.problems import ProblemError
+from services.recruitment.views import at_risk, roster, vacancies, vacancy_control
 
 if TYPE_CHECKING:
     from services.recruitment.application import TenantRecruitment
@@ -86,7 +90,7 @@ async def get_vacancies(
     org_unit_id: str | None = None,
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
-    """Established posts with no postholder on a date: how long vacant, approval, freeze."""
+    """Posts with FTE nobody holds on a date: how much, how long, approval, freeze."""
     day = day_of(request, as_of)
     recruitment = await _tenant(request, x_tenant)
     scene = await recruitment.scene(moment(known_at))
@@ -117,8 +121,30 @@ async def get_postholders(
     post_id: str | None = None,
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
-    """Contracts in force on a date (for one person or post, if given)."""
+    """Contracts in force on a date (for one person or post, if given), with headcount and FTE."""
     day = day_of(request, as_of)
     recruitment = await _tenant(request, x_tenant)
     scene = await recruitment.scene(moment(known_at))
-    return {"as_of": day, "contracts": postholders(scene, day, person_ref, post_id)}
+    return roster(scene, day, person_ref, post_id)
+
+
+@router.get("/vacancy-control")
+async def get_vacancy_control(
+    request: Request,
+    start: Annotated[date, Query(alias="from")],
+    end: Annotated[date, Query(alias="to")],
+    known_at: KnownAt = None,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> dict[str, Any]:
+    """A period's exceptions: unapproved appointments started, approvals expired unused."""
+    if start > end:
+        raise ProblemError(
+            Reason.INVALID,
+            f"from ({start}) is after to ({end})",
+            [{"loc": ["query", "from"], "msg": "after to", "type": "value_error"}],
+        )
+    stamp = moment(known_at)
+    recruitment = await _tenant(request, x_tenant)
+    scene = await recruitment.scene(stamp)
+    report = vacancy_control(scene, start.isoformat(), end.isoformat())
+    return {**report, "known_at": stamp or now(request)}

@@ -1,22 +1,28 @@
 """Recruitment rules: decide(command, scene) -> events, or a refusal with its reason (pure).
 
-An appointment needs a post that exists on the start date, is not held by anyone then or later,
-is not frozen, and is not ring-fenced for someone at risk; its FTE may not exceed the post's. A
-post deleted while held puts its holder at risk from the deletion date, however the two facts
-arrive: the deletion after the appointment, or a back-dated appointment after the deletion.
+An appointment needs a post that exists on the start date with room for its FTE then and on
+every later day (job shares: the holders' FTEs sum to at most the post's; without an FTE it takes
+what is vacant on the start date), is not frozen, is not ring-fenced for someone at risk, and
+satisfies the tenant's vacancy control (`approvals.py`). An import of someone already in post
+(`existing`) is a record of fact, not a recruitment: freezes, ring-fences and vacancy control do
+not apply to it. A post deleted while held puts each of its holders at risk from the deletion
+date, however the facts arrive: the deletion after the appointment, or a back-dated appointment
+after the deletion. A redeployment trial takes the at-risk contract's FTE into the new post.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, uuid5
 
 from contracts import recruitment as rc
 from contracts.costing import grade_on
 from contracts.decisions import DomainError, EventDraft
-from contracts.money import parse_fte
 from contracts.rejections import Reason
+from services.recruitment.approvals import appointment_basis
+from services.recruitment.capacity import NONE, check_room, occupancy, post_fte
 from services.recruitment.grade_ladder import suitable
 from services.recruitment.workforce import CONTRACT, FREEZE, POST, TRIAL
 
@@ -76,30 +82,22 @@ def _not_frozen(scene: Scene, post_id: str, day: str, what: str) -> None:
         )
 
 
-def _not_filled(scene: Scene, post_id: str, day: str) -> None:
-    deleted = scene.deleted_on(post_id)
-    for contract in scene.workforce.contracts_of_post(post_id):
-        last = contract.last_day(deleted)
-        if last is None or last >= day:
-            raise DomainError(
-                Reason.POST_FILLED,
-                f"post {post_id!r} is held by {contract.person_ref} from {contract.start}"
-                + (f" to {last}" if last else ""),
-            )
-
-
 def _not_ring_fenced(scene: Scene, post_id: str, person_ref: str, day: str, grade: str) -> None:
+    """Refuse a post that is a suitable alternative for some at-risk contract, to anyone else."""
     records = scene.at_risk_on(day)
-    if any(record.person_ref == person_ref for record in records):
+    if not records or any(record.person_ref == person_ref for record in records):
         return
+    held = occupancy(scene, post_id, day)
+    vacant = held.vacant_fte if held else NONE
     ranks = scene.ranks(day)
     for record in records:
-        held = scene.held_grade(record)
-        if held is not None and suitable(ranks, held, grade):
+        grade_held = scene.held_grade(record)
+        fte = Decimal(scene.workforce.contracts[record.contract_id].fte)
+        if grade_held is not None and suitable(ranks, grade_held, grade) and fte <= vacant:
             raise DomainError(
                 Reason.RING_FENCED,
                 f"post {post_id!r} ({grade}) is a suitable alternative for staff at risk "
-                f"(e.g. {record.person_ref}, {held}); offer it to them first",
+                f"(e.g. {record.person_ref}, {grade_held}); offer it to them first",
             )
 
 
@@ -115,17 +113,34 @@ def _check_point(scene: Scene, grade: str, scp: int | None, day: str) -> None:
         )
 
 
+def _appointed_fte(scene: Scene, command: rc.AppointPostholder, post: dict[str, Any]) -> Decimal:
+    """The FTE asked for (at most the post's), or whatever of the post is vacant on the start."""
+    start = command.start_date.isoformat()
+    if command.fte is not None:
+        if command.fte > post_fte(post):
+            detail = f"FTE {command.fte} is above the post's {post['fte']}"
+            raise DomainError(Reason.INVALID, detail)
+        return command.fte
+    held = occupancy(scene, command.post_id, start)
+    if held is None or held.vacant_fte <= NONE:
+        raise DomainError(
+            Reason.POST_FILLED,
+            f"post {command.post_id!r} has no vacant FTE on {start}"
+            + (f": held by {held.holders_text()}" if held else ""),
+        )
+    return held.vacant_fte
+
+
 def _appoint(command: rc.AppointPostholder, drafts: Drafts) -> None:
     scene = drafts.scene
     start = command.start_date.isoformat()
     post = _post(scene, command.post_id, start)
-    post_fte = parse_fte(post["fte"], places=10)
-    fte = command.fte if command.fte is not None else post_fte
-    if fte > post_fte:
-        raise DomainError(Reason.INVALID, f"FTE {fte} is above the post's {post['fte']}")
-    _not_filled(scene, command.post_id, start)
-    _not_frozen(scene, command.post_id, start, "appointment")
-    _not_ring_fenced(scene, command.post_id, command.person_ref, start, post["grade"])
+    fte = _appointed_fte(scene, command, post)
+    check_room(scene, command.post_id, command.person_ref, start, fte)
+    if not command.existing:
+        _not_frozen(scene, command.post_id, start, "appointment")
+        _not_ring_fenced(scene, command.post_id, command.person_ref, start, post["grade"])
+    basis = appointment_basis(scene, command, command.post_id)
     _check_point(scene, post["grade"], command.scp, start)
     key = contract_id(command.post_id, command.person_ref, start)
     appointed = rc.PostholderAppointed(
@@ -134,6 +149,9 @@ def _appoint(command: rc.AppointPostholder, drafts: Drafts) -> None:
         person_ref=command.person_ref,
         scp=command.scp,
         fte=fte,
+        approval=basis.approval,
+        unapproved=basis.unapproved,
+        existing=command.existing,
     )
     drafts.add((CONTRACT, key), start, appointed)
     deleted = scene.deleted_on(command.post_id)
@@ -260,13 +278,14 @@ def _start_trial(command: rc.StartRedeploymentTrial, drafts: Drafts) -> None:
     if _open_trial(scene, record) is not None:
         raise DomainError(Reason.TIMELINE_CONFLICT, f"{command.person_ref} is already on trial")
     post = _post(scene, command.to_post_id, start)
-    _not_filled(scene, command.to_post_id, start)
+    fte = Decimal(scene.workforce.contracts[record.contract_id].fte)
+    check_room(scene, command.to_post_id, command.person_ref, start, fte)
     held = scene.held_grade(record)
     if held is None or not suitable(scene.ranks(start), held, post["grade"]):
         raise DomainError(
             Reason.INVALID,
             f"post {command.to_post_id!r} ({post['grade']}) is not a suitable alternative for "
-            f"{held}: same grade or one either side by salary",
+            f"{held}: same grade or one either side by salary, in the same grade family",
         )
     _check_point(scene, post["grade"], command.scp, start)
     key = contract_id(command.to_post_id, command.person_ref, start)
@@ -279,7 +298,7 @@ def _start_trial(command: rc.StartRedeploymentTrial, drafts: Drafts) -> None:
         to_post_id=command.to_post_id,
         trial_end=trial_end,
         scp=command.scp,
-        fte=parse_fte(post["fte"], places=10),
+        fte=fte,
     )
     drafts.add((CONTRACT, record.contract_id), start, started)
 

@@ -1,8 +1,12 @@
-"""Grades ordered by salary on a date, for "same grade or one grade either side" (pure).
+"""Grades ordered by salary within their family on a date, for "one grade either side" (pure).
 
-Every grade the catalogue defines on the date, and every grade a post carries, is placed by its
-top salary then (grading's own figures, folded from its stream). A grade that cannot be priced
-on the date is suitable only for itself.
+Every grade the catalogue defines on the date, and every grade a post carries, is placed on the
+ladder of its family (`GradeRange.family`: a spine grade's scheme, `JNC Dir` for the Director's
+shares, `salary bands`, or whatever the catalogue names) by its top salary then (grading's own
+figures, folded from its stream). Grades of different families are never neighbours, however
+close their salaries: a PO6 at risk is offered a PO5 post even though `Dir X%` grades are paid
+between them on one council-wide scale. The same grade is always suitable; a grade that cannot be
+priced on the date is suitable only for itself.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from contracts.costing import grade_on, salary_on
 from contracts.decisions import DomainError
+from contracts.identifiers import grade_key
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -18,27 +23,38 @@ if TYPE_CHECKING:
 
     from contracts.pay_catalogue import PayCatalogue
 
+Ranks = dict[str, tuple[str, int]]
+"""Grade key -> (its family, its rank on that family's ladder, lowest salary first)."""
 
-def ladder(pay: PayCatalogue, grades: Iterable[str], day: str) -> dict[str, int]:
-    """Rank of each priceable grade on `day`, lowest salary first (equal salaries share a rank)."""
-    priced: dict[str, Decimal] = {}
+
+def ladder(pay: PayCatalogue, grades: Iterable[str], day: str) -> Ranks:
+    """The family and rank of each priceable grade on `day` (equal salaries share a rank)."""
+    priced: dict[str, tuple[str, Decimal]] = {}
     for grade in {*pay.grades, *grades}:
+        key = grade_key(grade)
         definition = grade_on(pay, grade, day)
-        if definition is None:
+        if key in priced or definition is None:
             continue
         try:
-            priced[grade] = salary_on(pay, definition, day, None)[1]
+            priced[key] = (definition.family, salary_on(pay, definition, day, None)[1])
         except DomainError:
             continue
-    salaries = sorted(set(priced.values()))
-    position = {value: index for index, value in enumerate(salaries)}
-    return {grade: position[value] for grade, value in priced.items()}
+    salaries: dict[str, set[Decimal]] = {}
+    for family, salary in priced.values():
+        salaries.setdefault(family, set()).add(salary)
+    position = {
+        family: {value: index for index, value in enumerate(sorted(values))}
+        for family, values in salaries.items()
+    }
+    return {key: (family, position[family][salary]) for key, (family, salary) in priced.items()}
 
 
-def suitable(ranks: dict[str, int], held: str, offered: str) -> bool:
+def suitable(ranks: Ranks, held: str, offered: str) -> bool:
     """Whether a post at `offered` is a suitable alternative for someone at `held`."""
-    if held == offered:
+    held_key, offered_key = grade_key(held), grade_key(offered)
+    if held_key == offered_key:
         return True
-    if held not in ranks or offered not in ranks:
+    if held_key not in ranks or offered_key not in ranks:
         return False
-    return abs(ranks[held] - ranks[offered]) <= 1
+    (held_family, held_rank), (offered_family, offered_rank) = ranks[held_key], ranks[offered_key]
+    return held_family == offered_family and abs(held_rank - offered_rank) <= 1

@@ -1,20 +1,23 @@
 """What recruitment knows on one view: its own record with establishment's and grading's (pure).
 
 Rules and queries both ask the same questions of it: is the post there, who holds it, is it
-frozen, who is at risk and at what grade, which grades are neighbours on the ladder.
+frozen, who is at risk and at what grade, which grades are neighbours on the ladder. The tenant's
+policy (vacancy control, how long an approval to recruit lasts) comes from the tenant registry.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from contracts.tenancy import TenantPolicy
 from services.recruitment.grade_ladder import ladder
 from services.recruitment.workforce import day_before
 
 if TYPE_CHECKING:
     from contracts.establishment_view import EstablishmentView
     from contracts.pay_catalogue import PayCatalogue
+    from services.recruitment.grade_ladder import Ranks
     from services.recruitment.workforce import AtRisk, Contract, Freeze, Workforce
 
 
@@ -25,6 +28,7 @@ class Scene:
     workforce: Workforce
     establishment: EstablishmentView
     pay: PayCatalogue
+    policy: TenantPolicy = field(default_factory=TenantPolicy)
 
     def post(self, post_id: str, day: str) -> dict[str, Any] | None:
         """The post on `day`, or None."""
@@ -35,16 +39,19 @@ class Scene:
         line = self.establishment.posts.get(post_id)
         return line.deleted_on() if line else None
 
-    def occupant(self, post_id: str, day: str) -> Contract | None:
-        """Whoever holds the post on `day` (on trial or appointed)."""
+    def holders(self, post_id: str, day: str) -> list[Contract]:
+        """Every contract in force on the post on `day` (on trial or appointed)."""
         deleted = self.deleted_on(post_id)
-        for contract in self.workforce.contracts_of_post(post_id):
-            if contract.covers(day, deleted):
-                return contract
-        return None
+        return [
+            contract
+            for contract in self.workforce.contracts_of_post(post_id)
+            if contract.covers(day, deleted)
+        ]
 
     def freeze_on(self, post_id: str, day: str) -> Freeze | None:
         """A vacancy freeze in force on `day` on the post or any unit above it."""
+        if not self.workforce.freezes:
+            return None
         post = self.post(post_id, day)
         units = set(self.establishment.ancestors(post["org_unit_id"], day)) if post else set()
         for freeze in self.workforce.freezes.values():
@@ -69,8 +76,8 @@ class Scene:
         post = self.post(record.post_id, day_before(record.since))
         return post["grade"] if post else None
 
-    def ranks(self, day: str) -> dict[str, int]:
-        """The grade ladder on `day`: every catalogue grade and every post's grade, by salary."""
+    def ranks(self, day: str) -> Ranks:
+        """The grade ladders on `day`: every catalogue grade and every post's grade, by family."""
         grades = {
             change.fields["grade"]
             for line in self.establishment.posts.values()

@@ -1,4 +1,8 @@
-"""Answers read off a recruitment scene (pure): vacancies, staff at risk, postholders."""
+"""Answers read off a recruitment scene (pure): vacancies, staff at risk, postholders, control.
+
+A post is vacant to the extent nobody holds it: a 1.0 post held by one 0.5 contract is listed
+with 0.5 vacant FTE; a post fully held by a job share is not listed at all.
+"""
 
 from __future__ import annotations
 
@@ -6,57 +10,40 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from contracts.money import fte_text
+from services.recruitment.approvals import expired_unused, live_approval
+from services.recruitment.capacity import NONE, Occupancy, vacant_since
 from services.recruitment.grade_ladder import suitable
-from services.recruitment.workforce import day_after, days_between
+from services.recruitment.workforce import days_between
 
 if TYPE_CHECKING:
+    from services.recruitment.grade_ladder import Ranks
     from services.recruitment.scene import Scene
     from services.recruitment.workforce import AtRisk, Contract
 
 
-def _vacant_since(scene: Scene, post_id: str, day: str) -> str:
-    """The first day of the current vacancy: creation, or the day after the last holder left."""
-    line = scene.establishment.posts[post_id]
-    since = line.created_on() or day
-    deleted = line.deleted_on()
-    for contract in scene.workforce.contracts_of_post(post_id):
-        last = contract.last_day(deleted)
-        if last is not None and last < day and last >= since:
-            since = day_after(last)
-    return since
-
-
-def _approval(scene: Scene, post_id: str, day: str) -> dict[str, Any] | None:
-    """The latest approval to recruit on `day` given since the post was last filled."""
-    last_start = max(
-        (c.start for c in scene.workforce.contracts_of_post(post_id) if c.start <= day),
-        default="",
-    )
-    found = [
-        approval
-        for approval in scene.workforce.approvals.get(post_id, [])
-        if last_start < approval["from"] <= day
-    ]
-    return found[-1] if found else None
-
-
 def vacancy(scene: Scene, post_id: str, day: str) -> dict[str, Any] | None:
-    """The post on `day` if it is established and nobody holds it."""
+    """The post on `day` if it is established and some of its FTE is not held."""
     post = scene.post(post_id, day)
-    if post is None or scene.occupant(post_id, day) is not None:
+    if post is None:
         return None
-    since = _vacant_since(scene, post_id, day)
+    held = Occupancy.of(post, scene.holders(post_id, day))
+    if held.vacant_fte <= NONE:
+        return None
+    since = vacant_since(scene, post_id, day)
     freeze = scene.freeze_on(post_id, day)
-    approval = _approval(scene, post_id, day)
+    approval = live_approval(scene, post_id, day)
     return {
         "post_id": post_id,
         "title": post["title"],
         "grade": post["grade"],
-        "fte": fte_text(Decimal(post["fte"])),
+        "fte": fte_text(held.post_fte),
+        "vacant_fte": fte_text(held.vacant_fte),
+        "fte_in_post": fte_text(held.fte_in_post),
+        "headcount": held.headcount,
         "org_unit_id": post["org_unit_id"],
         "vacant_since": since,
         "days_vacant": days_between(since, day),
-        "approval": approval,
+        "approval": approval.view() if approval else None,
         "freeze": freeze.view() if freeze else None,
         "recruitable": approval is not None and freeze is None,
     }
@@ -70,33 +57,50 @@ def vacancies(scene: Scene, day: str, org_unit_id: str | None = None) -> dict[st
         item = vacancy(scene, post_id, day)
         if item is not None and (units is None or item["org_unit_id"] in units):
             found.append(item)
-    fte = sum((Decimal(item["fte"]) for item in found), Decimal(0))
+    fte = sum((Decimal(item["fte"]) for item in found), NONE)
+    vacant = sum((Decimal(item["vacant_fte"]) for item in found), NONE)
     return {
         "as_of": day,
         "vacancies": found,
-        "totals": {"posts": len(found), "fte": fte_text(fte)},
+        "totals": {"posts": len(found), "fte": fte_text(fte), "vacant_fte": fte_text(vacant)},
     }
 
 
+OpenPosts = dict[str, list[tuple[Decimal, dict[str, Any]]]]
+"""Vacancies by grade, each with its vacant FTE: a grade's suitability is decided once."""
+
+
 def _alternatives(
-    scene: Scene, record: AtRisk, ranks: dict[str, int], open_posts: list[dict[str, Any]]
+    scene: Scene, record: AtRisk, ranks: Ranks, open_posts: OpenPosts
 ) -> list[dict[str, Any]]:
+    """Vacancies of a suitable grade with room for the at-risk contract's FTE (a trial takes it)."""
     held = scene.held_grade(record)
     if held is None:
         return []
-    return [
-        {**item, "ring_fenced": True}
-        for item in open_posts
-        if suitable(ranks, held, item["grade"]) and item["post_id"] != record.post_id
+    fte = Decimal(scene.workforce.contracts[record.contract_id].fte)
+    found = [
+        item
+        for grade, items in open_posts.items()
+        if suitable(ranks, held, grade)
+        for vacant, item in items
+        if vacant >= fte and item["post_id"] != record.post_id
     ]
+    return [{**item, "ring_fenced": True} for item in sorted(found, key=lambda i: i["post_id"])]
+
+
+def _by_grade(scene: Scene, day: str) -> OpenPosts:
+    grouped: OpenPosts = {}
+    for item in vacancies(scene, day)["vacancies"]:
+        grouped.setdefault(item["grade"], []).append((Decimal(item["vacant_fte"]), item))
+    return grouped
 
 
 def at_risk(scene: Scene, day: str) -> dict[str, Any]:
     """People at risk on `day`, each with the posts at risk and suitable alternative vacancies."""
     records = scene.at_risk_on(day)
-    open_posts = vacancies(scene, day)["vacancies"] if records else []
+    open_posts = _by_grade(scene, day) if records else {}
     people: dict[str, dict[str, Any]] = {}
-    ladders: dict[str, dict[str, int]] = {}
+    ladders: dict[str, Ranks] = {}
     for record in sorted(records, key=lambda item: (item.person_ref, item.post_id)):
         contract = scene.workforce.contracts[record.contract_id]
         trial = _trial(scene, record)
@@ -141,6 +145,9 @@ def contract_view(scene: Scene, contract: Contract) -> dict[str, Any]:
         "fte": fte_text(Decimal(contract.fte)),
         "scp": contract.scp,
         "kind": contract.kind,
+        "approved_on": contract.approved_on,
+        "unapproved": contract.unapproved,
+        "existing": contract.existing,
     }
 
 
@@ -160,3 +167,45 @@ def postholders(
         for contract in contracts
         if contract.covers(day, scene.deleted_on(contract.post_id))
     ]
+
+
+def roster(
+    scene: Scene, day: str, person_ref: str | None = None, post_id: str | None = None
+) -> dict[str, Any]:
+    """`postholders` with totals: contracts, headcount (distinct people) and FTE in post."""
+    contracts = postholders(scene, day, person_ref, post_id)
+    fte = sum((Decimal(contract["fte"]) for contract in contracts), NONE)
+    return {
+        "as_of": day,
+        "contracts": contracts,
+        "totals": {
+            "contracts": len(contracts),
+            "headcount": len({contract["person_ref"] for contract in contracts}),
+            "fte_in_post": fte_text(fte),
+        },
+    }
+
+
+def vacancy_control(scene: Scene, start: str, end: str) -> dict[str, Any]:
+    """A period's exceptions to vacancy control.
+
+    Appointments starting in [start, end] made without a live approval, and approvals whose
+    expiry falls in it with no appointment relying on them.
+    """
+    unapproved = [
+        contract_view(scene, contract)
+        for contract in sorted(
+            scene.workforce.contracts.values(), key=lambda item: (item.start, item.post_id)
+        )
+        if contract.unapproved and start <= contract.start <= end
+    ]
+    expired = expired_unused(scene, start, end)
+    return {
+        "from": start,
+        "to": end,
+        "vacancy_control": scene.policy.vacancy_control,
+        "approval_months": scene.policy.approval_months,
+        "unapproved_appointments": unapproved,
+        "expired_approvals": expired,
+        "totals": {"unapproved_appointments": len(unapproved), "expired_approvals": len(expired)},
+    }

@@ -2,6 +2,7 @@
 
 Dates are ISO strings (they sort as dates). A contract's last day is its leaving date, or the day
 before its post is deleted, whichever is first; a trial that ended early ends on its end date.
+A post may have several contracts in force at once (a job share).
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ class Contract:
     end: str | None = None
     trial_end: str | None = None
     at_risk_contract_id: str | None = None
+    approved_on: str | None = None
+    """The date of the approval to recruit the appointment relied on (None: none)."""
+    unapproved: bool = False
+    """Appointed without a live approval to recruit (advisory vacancy control)."""
+    existing: bool = False
+    """Recorded as already in post (an import), not recruited."""
 
     def last_day(self, deleted_on: str | None) -> str | None:
         """The last day in post, as far as is known (None: open-ended)."""
@@ -62,6 +69,16 @@ class Contract:
         """Whether the person is in post on `day`."""
         last = self.last_day(deleted_on)
         return self.start <= day and (last is None or day <= last)
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """An approval to recruit to a post, given on `approved_on`."""
+
+    post_id: str
+    approved_on: str
+    decided_by: str | None
+    reference: str | None
 
 
 @dataclass(slots=True)
@@ -120,7 +137,7 @@ class Workforce(FoldPosition):
         self.contracts: dict[str, Contract] = {}
         self.by_post: dict[str, list[str]] = {}
         self.by_person: dict[str, list[str]] = {}
-        self.approvals: dict[str, list[dict[str, Any]]] = {}
+        self.approvals: dict[str, list[Approval]] = {}
         self.freezes: dict[str, Freeze] = {}
         self.at_risk: dict[str, AtRisk] = {}
 
@@ -145,6 +162,7 @@ class Workforce(FoldPosition):
 
     def _fold(self, kind: str, payload: dict[str, Any], effective: str) -> None:  # noqa: C901 - one branch per event type
         if kind == "PostholderAppointed":
+            approval = payload.get("approval")
             self._add(
                 Contract(
                     payload["contract_id"],
@@ -153,16 +171,22 @@ class Workforce(FoldPosition):
                     effective,
                     payload["fte"],
                     payload.get("scp"),
+                    approved_on=approval["approved_on"] if approval else None,
+                    unapproved=payload.get("unapproved", False),
+                    existing=payload.get("existing", False),
                 )
             )
         elif kind == "PostholderLeft":
             self.contracts[payload["contract_id"]].end = effective
         elif kind == "RecruitmentApproved":
-            approval = {
-                "from": effective,
-                **{k: payload.get(k) for k in ("decided_by", "reference")},
-            }
-            self.approvals.setdefault(payload["post_id"], []).append(approval)
+            self.approvals.setdefault(payload["post_id"], []).append(
+                Approval(
+                    post_id=payload["post_id"],
+                    approved_on=effective,
+                    decided_by=payload.get("decided_by"),
+                    reference=payload.get("reference"),
+                )
+            )
         elif kind == "VacancyFreezeImposed":
             self.freezes[payload["freeze_id"]] = Freeze(
                 payload["freeze_id"],

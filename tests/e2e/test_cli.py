@@ -10,16 +10,20 @@ from typing import Any
 
 import orjson
 import pytest
+from conftest import ServiceProcess
+from driving import caught_up
+from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 
+from cli.stack_file import StackAddress, write_stack
 from contracts.registry import command_from_message
 from contracts.streams import ESTABLISHMENT_EVENTS, StoreKeys
 from eventlog.command_log import Submitted
 from eventlog.redis_server import free_port
-from scenarios.loader import bundled_scenario, load_scenario
+from scenarios.loader import bundled_scenario, bundled_scenarios, load_scenario
 from services.establishment.application import TenantEstablishment
 
-pytestmark = [pytest.mark.e2e, pytest.mark.redis, pytest.mark.usefixtures("with_catalogue")]
+pytestmark = [pytest.mark.e2e, pytest.mark.redis]
 
 
 def estab(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -66,6 +70,7 @@ async def seed(redis: Redis, tenant: str) -> None:
     await log.execute([Submitted(command) for command in commands])
 
 
+@pytest.mark.usefixtures("with_catalogue")
 async def test_verify_and_replay_read_redis_directly(
     redis: Redis, redis_url: str, tenant: str, tamper: Any
 ) -> None:
@@ -86,7 +91,8 @@ async def test_verify_and_replay_read_redis_directly(
         "--json",
     )
     assert replayed.returncode == 0, replayed.stderr
-    assert orjson.loads(replayed.stdout)["totals"] == {"posts": 11, "fte": "11.0000"}
+    totals = orjson.loads(replayed.stdout)["totals"]
+    assert (totals["posts"], totals["fte"], totals["headcount"]) == (11, "11.0000", 0)
     with_ledger = estab(
         "replay",
         "--redis-url",
@@ -112,3 +118,64 @@ async def test_verify_and_replay_read_redis_directly(
     assert broken.returncode == 1
     assert entry_id in broken.stderr
     assert event_id in broken.stderr
+
+
+def test_every_bundled_scenario_loads_and_loading_again_records_nothing(
+    establishment_service: ServiceProcess,
+    grading_service: ServiceProcess,
+    recruitment_service: ServiceProcess,
+    finance_service: ServiceProcess,
+    tenant: str,
+    redis_url: str,
+    tmp_path: Path,
+) -> None:
+    """`estab load` finds the stack through --data-dir; the second run records 0 of N steps."""
+    services = {
+        "establishment": establishment_service,
+        "grading": grading_service,
+        "recruitment": recruitment_service,
+        "finance": finance_service,
+    }
+    data = tmp_path / "data"
+    data.mkdir()
+    urls = {name: service.url for name, service in services.items()}
+    write_stack(data, StackAddress(redis_url=redis_url, services=urls))
+    scenarios = bundled_scenarios()
+    first = estab("load", "--tenant", tenant, "--data-dir", str(data), timeout=600)
+    assert first.returncode == 0, first.stdout + first.stderr
+    for path in scenarios:
+        steps = len(load_scenario(path).steps)
+        name = load_scenario(path).name
+        assert f"{name}: {steps} of {steps} steps recorded" in first.stdout
+    for service in services.values():
+        caught_up(service)
+    lengths = stream_lengths(redis_url, tenant)
+    again = estab("load", "--tenant", tenant, "--data-dir", str(data), timeout=600)
+    assert again.returncode == 0, again.stdout + again.stderr
+    for path in scenarios:
+        steps = len(load_scenario(path).steps)
+        assert f"{load_scenario(path).name}: 0 of {steps} steps recorded" in again.stdout
+    for service in services.values():
+        caught_up(service)
+    assert stream_lengths(redis_url, tenant) == lengths
+
+
+def stream_lengths(redis_url: str, tenant: str) -> dict[str, int]:
+    """The length of every stream of `tenant` (events, rejections, cost updates, ...)."""
+    with SyncRedis.from_url(redis_url) as redis:
+        keys = [key.decode() for key in redis.scan_iter(match=f"{{{tenant}}}:*", _type="STREAM")]
+        return {key: int(redis.xlen(key)) for key in keys}
+
+
+def test_load_refuses_a_tenant_that_is_not_provisioned_and_records_nothing(
+    establishment_service: ServiceProcess, grading_service: ServiceProcess, tmp_path: Path
+) -> None:
+    """Loading into an unknown tenant stops at once, saying how to provision it."""
+    data = tmp_path / "data"
+    data.mkdir()
+    urls = {"establishment": establishment_service.url, "grading": grading_service.url}
+    write_stack(data, StackAddress(redis_url="redis://unused", services=urls))
+    path = bundled_scenario("catalogue_njc_leeds_style")
+    done = estab("load", str(path), "--tenant", "nobody-here", "--data-dir", str(data))
+    assert done.returncode == 1
+    assert "estab tenant create nobody-here" in done.stderr

@@ -8,7 +8,7 @@ finance with grading's cost model; a grade in no catalogue is refused and record
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -40,7 +40,7 @@ SPINES = {
     "HE": {"30": "36333", "31": "37474", "32": "38205"},
 }
 """Illustrative pay points (NHS Agenda for Change 2023/24 and a university single spine)."""
-GRADES = [
+GRADES: list[dict[str, Any]] = [
     {"grade": "Band 5", "scheme": "AfC", "scp_min": 10, "scp_max": 12},
     {"grade": "Band 8a", "scheme": "AfC", "scp_min": 25, "scp_max": 27},
     {"grade": "Level 4", "scheme": "HE", "scp_min": 30, "scp_max": 32},

@@ -1,17 +1,22 @@
 """Recruitment with establishment and grading as separate processes, driven as HR systems would.
 
 Seed 000: six postholders whose posts the 2018 redesign deletes are at risk, each offered the new
-posts of suitable grade. Seed 004 (Dudley-like): 405 contracts, 31 people at risk, found by the
-recruitment consumer reading establishment's deletions off the stream. Vacancy counts before and
-after an appointment, and as known before and after a back-dated leaver.
+posts of suitable grade; they are recorded as already in post, so a tenant that requires approval
+to recruit (as the demo's Leeds does) takes them. Seed 003: every new recruit rests on an approval.
+Seed 004 (Dudley-like): 405 contracts, 31 people at risk, found by the recruitment consumer reading
+establishment's deletions off the stream. Vacancy counts before and after an appointment, and as
+known before and after a back-dated leaver.
 """
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 import httpx
 import pytest
-from conftest import ServiceProcess
+from conftest import ServiceProcess, provision
 from driving import caught_up, get, load
+from redis.asyncio import Redis
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis]
 
@@ -29,9 +34,17 @@ def services(
     }
 
 
+@pytest.fixture
+async def required(redis: Redis) -> str:
+    """A tenant that refuses an appointment without a live approval to recruit (as Leeds)."""
+    return await provision(redis, f"t-{uuid4().hex[:12]}", vacancy_control="required")
+
+
 def test_seed_000_six_postholders_are_at_risk_with_suitable_alternatives(
-    services: dict[str, ServiceProcess], tenant: str
+    services: dict[str, ServiceProcess], required: str
 ) -> None:
+    """Seed 000 under required vacancy control: 6 people at risk, offered suitable Dir posts."""
+    tenant = required
     load(
         services,
         tenant,
@@ -41,6 +54,9 @@ def test_seed_000_six_postholders_are_at_risk_with_suitable_alternatives(
     )
     recruitment = services["recruitment"]
     caught_up(recruitment)
+    holders = get(recruitment, tenant, "/postholders", as_of="2018-03-31")
+    assert holders["totals"] == {"contracts": 12, "headcount": 12, "fte_in_post": "11.8108"}
+    assert {c["existing"] for c in holders["contracts"]} == {True}
     assert get(recruitment, tenant, "/at-risk", as_of="2018-03-31")["totals"]["people"] == 0
     risk = get(recruitment, tenant, "/at-risk", as_of="2018-04-01")
     assert risk["totals"] == {"people": 6, "posts": 6}
@@ -63,15 +79,38 @@ def test_seed_000_six_postholders_are_at_risk_with_suitable_alternatives(
     assert by_post["cf-area-head-targeted-2"]["fte"] == "0.8108"
 
 
+def test_seed_003_every_new_recruit_rests_on_a_live_approval(
+    services: dict[str, ServiceProcess], finance_service: ServiceProcess, required: str
+) -> None:
+    """Seed 003 under required vacancy control: 37 recruits, each on its post's approval."""
+    load(
+        {**services, "finance": finance_service},
+        required,
+        "catalogue_njc_leeds_style",
+        "leeds_2018_children_and_families",
+        "leeds_innovation_2017",
+    )
+    recruitment = services["recruitment"]
+    holders = get(recruitment, required, "/postholders", as_of="2017-10-01")
+    recruits = holders["contracts"]
+    assert len(recruits) == 37
+    assert {(c["approved_on"], c["unapproved"]) for c in recruits} == {("2017-10-01", False)}
+    assert holders["totals"]["fte_in_post"] == "36.5000"
+    report = get(
+        recruitment, required, "/vacancy-control", **{"from": "2017-04-01", "to": "2018-12-31"}
+    )
+    assert report["totals"] == {"unapproved_appointments": 0, "expired_approvals": 0}
+
+
 def test_seed_004_dudley_31_people_at_risk_one_keeping_a_second_contract(
     services: dict[str, ServiceProcess], tenant: str
 ) -> None:
+    """Seed 004: 405 contracts of 390 people; the redesign puts 31 people (32 contracts) at risk."""
     load(services, tenant, "catalogue_njc_leeds_style", "dudley_2023_redesign")
     recruitment = services["recruitment"]
     caught_up(recruitment)
-    before = get(recruitment, tenant, "/postholders", as_of="2023-12-03")["contracts"]
-    assert len(before) == 405
-    assert len({contract["person_ref"] for contract in before}) == 390
+    before = get(recruitment, tenant, "/postholders", as_of="2023-12-03")
+    assert (before["totals"]["contracts"], before["totals"]["headcount"]) == (405, 390)
     risk = get(recruitment, tenant, "/at-risk", as_of="2023-12-04")
     assert risk["totals"] == {"people": 31, "posts": 32}
     people = {person["person_ref"]: person for person in risk["people"]}
@@ -86,6 +125,7 @@ def test_seed_004_dudley_31_people_at_risk_one_keeping_a_second_contract(
 def test_vacancy_counts_around_an_appointment_and_a_back_dated_leaver(
     services: dict[str, ServiceProcess], tenant: str
 ) -> None:
+    """Vacancies as of dates around an appointment, and as known before a back-dated leaver."""
     load(services, tenant, "catalogue_njc_leeds_style", "leeds_2018_children_and_families")
     recruitment = services["recruitment"]
     with httpx.Client(base_url=recruitment.url, headers={"X-Tenant": tenant}, timeout=10) as hr:

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from grade_catalogue import record_catalogue
 from redis.asyncio import Redis
 
 from contracts import establishment as est
@@ -26,7 +27,7 @@ from contracts.streams import (
     stream_key,
 )
 from eventlog.audit import stream_bodies, verify_stream
-from eventlog.command_log import Submitted
+from eventlog.command_log import Accepted, Submitted
 from services.establishment.application import TenantEstablishment
 from services.recruitment.application import TenantRecruitment
 
@@ -44,6 +45,7 @@ async def placed(redis: Redis, tenant: str) -> list[dict[str, Any]]:
 async def test_sigkill_between_read_and_ack_loses_and_duplicates_nothing(
     recruitment_service: Any, redis: Redis, tenant: str
 ) -> None:
+    await record_catalogue(redis, tenant)
     establishment = TenantEstablishment(redis, tenant)
     setup: list[est.EstablishmentCommand] = [
         est.CreateOrgUnit.model_validate(
@@ -63,7 +65,8 @@ async def test_sigkill_between_read_and_ack_loses_and_duplicates_nothing(
         )
         for number in range(POSTS)
     ]
-    await establishment.execute([Submitted(command) for command in setup])
+    created = await establishment.execute([Submitted(command) for command in setup])
+    assert all(isinstance(outcome, Accepted) for outcome in created), created[-1]
     recruitment = TenantRecruitment(redis, tenant)
     appointments = [
         rc.AppointPostholder.model_validate(
@@ -72,7 +75,7 @@ async def test_sigkill_between_read_and_ack_loses_and_duplicates_nothing(
         for number in range(POSTS)
     ]
     outcomes = await recruitment.execute([Submitted(command) for command in appointments])
-    assert len(outcomes) == POSTS
+    assert all(isinstance(outcome, Accepted) for outcome in outcomes), outcomes[-1]
 
     killed = False
     for start in range(0, POSTS, BATCH):

@@ -13,6 +13,7 @@ from contracts.decisions import DomainError
 from contracts.establishment_view import EstablishmentView
 from contracts.pay_catalogue import PayCatalogueView
 from contracts.rejections import Reason
+from contracts.tenancy import TenantPolicy
 from services.recruitment.domain import decide
 from services.recruitment.scene import Scene
 from services.recruitment.views import at_risk, postholders, vacancies
@@ -24,15 +25,16 @@ COMMANDS: TypeAdapter[rc.RecruitmentCommand] = TypeAdapter(rc.RecruitmentCommand
 class World:
     """Establishment and grading facts stated directly; recruitment's decided and folded."""
 
-    def __init__(self) -> None:
+    def __init__(self, pay: PayCatalogueView | None = None) -> None:
         self.establishment = EstablishmentView()
-        self.pay = PayCatalogueView()
+        self.pay = pay or PayCatalogueView()
         self.workforce = Workforce()
+        self.policy = TenantPolicy()
         self.sequence = 0
 
     @property
     def scene(self) -> Scene:
-        return Scene(self.workforce, self.establishment, self.pay)
+        return Scene(self.workforce, self.establishment, self.pay, self.policy)
 
     def _event(
         self, kind: str, aggregate: str, effective: str, payload: dict[str, Any]
@@ -69,6 +71,21 @@ class World:
         event = self._event("PostDeleted", post_id, effective, {"post_id": post_id})
         self.establishment.apply(event)
         return str(event["event_id"])
+
+    def change_fte(self, post_id: str, fte: str, effective: str) -> None:
+        payload = {"post_id": post_id, "fte": fte}
+        self.establishment.apply(self._event("PostFTEChanged", post_id, effective, payload))
+
+    def place_at_risk(self, post_id: str, effective: str = "2018-04-01") -> list[dict[str, Any]]:
+        event_id = self.delete(post_id, effective)
+        return self.run(
+            {
+                "type": "PlaceAtRisk",
+                "post_id": post_id,
+                "effective_date": effective,
+                "source_event_id": event_id,
+            }
+        )
 
     def grade(self, grade: str, percent: str) -> None:
         payload = {"grade": grade, "director_percent": percent}
@@ -132,8 +149,8 @@ def test_vacancy_counts_before_and_after_an_appointment(world: World) -> None:
     before = vacancies(world.scene, "2017-05-31")
     after = vacancies(world.scene, "2017-06-01")
     assert (before["totals"], after["totals"]) == (
-        {"posts": 2, "fte": "2.0000"},
-        {"posts": 1, "fte": "1.0000"},
+        {"posts": 2, "fte": "2.0000", "vacant_fte": "2.0000"},
+        {"posts": 1, "fte": "1.0000", "vacant_fte": "1.0000"},
     )
     item = after["vacancies"][0]
     assert (item["post_id"], item["vacant_since"], item["days_vacant"]) == ("b", "2017-04-01", 61)
