@@ -49,7 +49,11 @@ def _establishment(console: Console, url: str) -> None:
         ).json()
     console.rule("Leeds Children and Families redesign, effective 1 April 2018 (seed 000)")
     for day, total in totals.items():
-        console.print(f"as of {day}: {total['posts']} posts, {total['fte']} FTE")
+        console.print(
+            f"as of {day}: {total['posts']} posts, {total['fte']} FTE; "
+            f"{total['headcount']} people in post ({total['fte_in_post']} FTE), "
+            f"{total['vacant_fte']} FTE vacant"
+        )
     for line in diff_lines(changes):
         console.print(line)
 

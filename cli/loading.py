@@ -40,7 +40,8 @@ class LoadReport:
     failures: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
-def _problem(reply: httpx.Response) -> dict[str, Any]:
+def problem_of(reply: httpx.Response) -> dict[str, Any]:
+    """A refused request's problem body (or one made from its status, if it sent none)."""
     try:
         body = reply.json()
     except ValueError:
@@ -69,7 +70,7 @@ def load_file(
                 else:
                     report.recorded += 1
                 continue
-            problem = _problem(reply)
+            problem = problem_of(reply)
             if problem.get("type") == problem_type(Reason.UNKNOWN_TENANT):
                 raise TenantNotProvisionedError(str(problem.get("detail")))
             report.failures.append((step.step, problem))

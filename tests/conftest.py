@@ -178,3 +178,19 @@ def tamper(redis: Redis) -> Tamper:
         return target_id, str(body["event_id"])
 
     return edit
+
+
+@pytest.fixture
+def services(
+    establishment_service: ServiceProcess,
+    grading_service: ServiceProcess,
+    recruitment_service: ServiceProcess,
+    finance_service: ServiceProcess,
+) -> dict[str, ServiceProcess]:
+    """All four services, each in its own process, by name (what `driving.send` routes by)."""
+    return {
+        "establishment": establishment_service,
+        "grading": grading_service,
+        "recruitment": recruitment_service,
+        "finance": finance_service,
+    }

@@ -3,6 +3,9 @@ deadline, never a bare sleep) until a consumer has read everything it consumes."
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -14,6 +17,8 @@ from contracts.streams import stream_key
 from scenarios.loader import bundled_scenario, http_request, load_scenario, service_of
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from conftest import ServiceProcess
 
 Services = dict[str, "ServiceProcess"]
@@ -68,3 +73,77 @@ def stream_events(redis_url: str, tenant: str, stream: str) -> list[dict[str, An
     with Redis.from_url(redis_url) as redis:
         entries = redis.xrange(stream_key(tenant, stream))
     return [orjson.loads(fields[b"__data__"]) for _, fields in entries]
+
+
+def estab(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """The `estab` command run as a newcomer runs it: its own process, plain wide output."""
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
+
+
+def _keys(redis: Redis, tenant: str) -> list[bytes]:
+    """Every key of the tenant, and the system's own (the tenant registry)."""
+    found = [*redis.keys(f"{{{tenant}}}:*"), *redis.keys("{_system}:*")]
+    return sorted(key if isinstance(key, bytes) else key.encode() for key in found)
+
+
+def stream_lengths(redis_url: str, tenant: str) -> dict[bytes, int]:
+    """The length of every stream of the tenant and of the tenant registry."""
+    with Redis.from_url(redis_url) as redis:
+        return {
+            key: redis.xlen(key) for key in _keys(redis, tenant) if redis.type(key) == b"stream"
+        }
+
+
+def tenant_text(redis_url: str, tenant: str) -> str:
+    """Everything Redis holds for the tenant (and the registry), decoded, in one string."""
+    parts: list[bytes] = []
+    with Redis.from_url(redis_url) as redis:
+        for key in _keys(redis, tenant):
+            kind = redis.type(key)
+            if kind == b"stream":
+                parts += [value for _, fields in redis.xrange(key) for value in fields.values()]
+            elif kind == b"hash":
+                parts += [item for pair in redis.hgetall(key).items() for item in pair]
+            elif kind == b"string":
+                parts.append(redis.get(key) or b"")
+            elif kind in {b"set", b"zset", b"list"}:
+                members = (
+                    redis.smembers(key)
+                    if kind == b"set"
+                    else redis.zrange(key, 0, -1)
+                    if kind == b"zset"
+                    else redis.lrange(key, 0, -1)
+                )
+                parts += list(members)
+    return b"\n".join(parts).decode(errors="replace")
+
+
+def estab_import(
+    services: Services, tenant: str, as_of: str, files: list[Path], data_dir: Path, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    """`estab import FILES... --tenant T --as-of D` against `services`, as a newcomer runs it."""
+    return estab(
+        "import",
+        *(str(path) for path in files),
+        "--tenant",
+        tenant,
+        "--as-of",
+        as_of,
+        "--url",
+        services["establishment"].url,
+        "--grading-url",
+        services["grading"].url,
+        "--recruitment-url",
+        services["recruitment"].url,
+        "--data-dir",
+        str(data_dir),
+        *extra,
+    )

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
 from conftest import ServiceProcess
-from driving import caught_up
-from redis import Redis as SyncRedis
+from driving import caught_up, estab, stream_lengths
 from redis.asyncio import Redis
 
 from cli.stack_file import StackAddress, write_stack
@@ -26,19 +22,8 @@ from services.establishment.application import TenantEstablishment
 pytestmark = [pytest.mark.e2e, pytest.mark.redis]
 
 
-def estab(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-        check=False,
-    )
-
-
 def test_up_demo_starts_loads_summarises_and_stops(tmp_path: Path) -> None:
+    """`estab up --demo --once` prints every seed's figures and service docs URL, then stops."""
     offset = free_port() - 8101
     done = estab(
         "up", "--demo", "--once", "--data-dir", str(tmp_path / "data"), "--port-offset", str(offset)
@@ -74,6 +59,7 @@ async def seed(redis: Redis, tenant: str) -> None:
 async def test_verify_and_replay_read_redis_directly(
     redis: Redis, redis_url: str, tenant: str, tamper: Any
 ) -> None:
+    """Verify counts the events and names a tampered entry; replay prints totals and a ledger."""
     await seed(redis, tenant)
     ok = estab("verify", "--redis-url", redis_url, "--tenant", tenant)
     assert ok.returncode == 0, ok.stderr
@@ -121,21 +107,9 @@ async def test_verify_and_replay_read_redis_directly(
 
 
 def test_every_bundled_scenario_loads_and_loading_again_records_nothing(
-    establishment_service: ServiceProcess,
-    grading_service: ServiceProcess,
-    recruitment_service: ServiceProcess,
-    finance_service: ServiceProcess,
-    tenant: str,
-    redis_url: str,
-    tmp_path: Path,
+    services: dict[str, ServiceProcess], tenant: str, redis_url: str, tmp_path: Path
 ) -> None:
     """`estab load` finds the stack through --data-dir; the second run records 0 of N steps."""
-    services = {
-        "establishment": establishment_service,
-        "grading": grading_service,
-        "recruitment": recruitment_service,
-        "finance": finance_service,
-    }
     data = tmp_path / "data"
     data.mkdir()
     urls = {name: service.url for name, service in services.items()}
@@ -158,13 +132,6 @@ def test_every_bundled_scenario_loads_and_loading_again_records_nothing(
     for service in services.values():
         caught_up(service)
     assert stream_lengths(redis_url, tenant) == lengths
-
-
-def stream_lengths(redis_url: str, tenant: str) -> dict[str, int]:
-    """The length of every stream of `tenant` (events, rejections, cost updates, ...)."""
-    with SyncRedis.from_url(redis_url) as redis:
-        keys = [key.decode() for key in redis.scan_iter(match=f"{{{tenant}}}:*", _type="STREAM")]
-        return {key: int(redis.xlen(key)) for key in keys}
 
 
 def test_load_refuses_a_tenant_that_is_not_provisioned_and_records_nothing(

@@ -44,6 +44,7 @@ async def publish(redis: Redis, tenant: str, message: dict[str, Any] | bytes) ->
 async def test_commands_on_the_stream_become_events_or_rejections(
     establishment_service: Any, redis: Redis, tenant: str, redis_url: str
 ) -> None:
+    """Good stream commands become one event each; each bad one is a rejection with its reason."""
     unit = {
         "type": "CreateOrgUnit",
         "org_unit_id": "cf",

@@ -79,7 +79,7 @@ def annual_cost(salary: str, fte: str) -> Decimal:
 
 
 @pytest.fixture
-def stack(
+def services(
     establishment_service: ServiceProcess,
     grading_service: ServiceProcess,
     finance_service: ServiceProcess,
@@ -92,16 +92,16 @@ def stack(
     }
 
 
-def define_catalogue(stack: dict[str, ServiceProcess], tenant: str) -> None:
+def define_catalogue(services: dict[str, ServiceProcess], tenant: str) -> None:
     """The tenant's own catalogue: two spines, five grades of three kinds, on-cost rates."""
     for scheme, points in SPINES.items():
         spine = {"type": "PublishPaySpine", "scheme": scheme, "points": points}
-        send(stack, tenant, {**spine, "effective_date": DAY})
+        send(services, tenant, {**spine, "effective_date": DAY})
     for grade in GRADES:
-        send(stack, tenant, {"type": "DefineGrade", "effective_date": DAY, **grade})
-    send(stack, tenant, {"type": "SetOnCostRates", "effective_date": DAY, **RATES})
+        send(services, tenant, {"type": "DefineGrade", "effective_date": DAY, **grade})
+    send(services, tenant, {"type": "SetOnCostRates", "effective_date": DAY, **RATES})
     unit = {"type": "CreateOrgUnit", "org_unit_id": "trust", "name": "Trust", "effective_date": DAY}
-    send(stack, tenant, unit)
+    send(services, tenant, unit)
 
 
 def post(post_id: str, grade: str, fte: str = "1") -> dict[str, str]:
@@ -117,33 +117,33 @@ def post(post_id: str, grade: str, fte: str = "1") -> dict[str, str]:
 
 
 def test_posts_on_real_grade_codes_are_created_as_defined_and_costed(
-    stack: dict[str, ServiceProcess], tenant: str
+    services: dict[str, ServiceProcess], tenant: str
 ) -> None:
     """Band 5, Band 8a, Level 4, Grade 7 - Administration, SCS1A: created, spelt, priced."""
-    define_catalogue(stack, tenant)
+    define_catalogue(services, tenant)
     for number, grade in enumerate(TOPS):
-        send(stack, tenant, post(f"p{number}", ASKED_AS[grade], "0.5" if number % 2 else "1"))
-    view = get(stack["establishment"], tenant, "/structure", as_of=DAY)
+        send(services, tenant, post(f"p{number}", ASKED_AS[grade], "0.5" if number % 2 else "1"))
+    view = get(services["establishment"], tenant, "/structure", as_of=DAY)
     assert sorted(item["grade"] for item in view["posts"]) == sorted(TOPS)
-    caught_up(stack["finance"])
-    ledger = get(stack["finance"], tenant, "/ledger", fy=2023, group_by="post", as_of=DAY)
+    caught_up(services["finance"])
+    ledger = get(services["finance"], tenant, "/ledger", fy=2023, group_by="post", as_of=DAY)
     assert ledger["unpriced"] == []
     for number, grade in enumerate(TOPS):
         expected = annual_cost(TOPS[grade], "0.5" if number % 2 else "1")
         row = next(row for row in ledger["rows"] if row["key"] == f"p{number}")
         assert Decimal(row["annual_cost"]) == expected, grade
-        cost = get(stack["grading"], tenant, f"/grades/{ASKED_AS[grade]}/cost", on=DAY)
+        cost = get(services["grading"], tenant, f"/grades/{ASKED_AS[grade]}/cost", on=DAY)
         assert cost["grade"] == grade
 
 
 def test_a_grade_in_no_catalogue_is_refused_and_nothing_is_recorded(
-    stack: dict[str, ServiceProcess], tenant: str, redis_url: str
+    services: dict[str, ServiceProcess], tenant: str, redis_url: str
 ) -> None:
     """`Band 9` is 422 unknown-grade naming the closest codes; the log does not move."""
-    define_catalogue(stack, tenant)
+    define_catalogue(services, tenant)
     before = len(stream_events(redis_url, tenant, ESTABLISHMENT_EVENTS))
     reply = httpx.post(
-        f"{stack['establishment'].url}/posts",
+        f"{services['establishment'].url}/posts",
         json={key: value for key, value in post("p9", "Band 9").items() if key != "type"},
         headers={"X-Tenant": tenant},
         timeout=30,
@@ -158,14 +158,14 @@ def test_a_grade_in_no_catalogue_is_refused_and_nothing_is_recorded(
 
 
 def test_a_grade_grading_has_just_defined_is_accepted_on_the_next_request(
-    stack: dict[str, ServiceProcess], tenant: str
+    services: dict[str, ServiceProcess], tenant: str
 ) -> None:
     """No race: once grading answers 201 for a grade, establishment takes a post on it."""
-    define_catalogue(stack, tenant)
+    define_catalogue(services, tenant)
     send(
-        stack,
+        services,
         tenant,
         {"type": "DefineGrade", "effective_date": DAY, **GRADES[0], "grade": "Band 6"},
     )
-    created = send(stack, tenant, post("fresh", "Band 6"))
+    created = send(services, tenant, post("fresh", "Band 6"))
     assert created["post_id"] == "fresh"

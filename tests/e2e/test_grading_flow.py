@@ -37,6 +37,7 @@ def record(http: httpx.Client, command: dict[str, Any]) -> dict[str, Any]:
 def test_table_1_from_grades_alone_is_within_ten_pounds_a_line(
     grading_service: ServiceProcess, tenant: str
 ) -> None:
+    """Each Table 1 line costed by grading from its grade alone is within £10 of the report."""
     with client(grading_service, tenant) as grading:
         for command in BASIS:
             record(grading, command)
@@ -63,6 +64,7 @@ def test_an_evaluation_regrades_the_post_from_its_effective_date(
     redis_url: str,
     tenant: str,
 ) -> None:
+    """An evaluation to PO6 regrades the PO5 post from its effective date; history holds both."""
     catalogue = load_scenario(bundled_scenario("catalogue_njc_leeds_style"))
     with client(establishment_service, tenant) as hr, client(grading_service, tenant) as grading:
         for step in catalogue.steps:

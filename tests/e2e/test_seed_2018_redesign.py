@@ -39,6 +39,7 @@ def externally_funded(post: dict[str, Any]) -> bool:
 
 
 def test_structure_before_and_after(leeds: httpx.Client) -> None:
+    """The unit has 11 posts at 10.8108 FTE on 2018-03-31 and 11 at 11.0000 FTE the next day."""
     before = leeds.get("/structure", params={"as_of": "2018-03-31", "org_unit_id": UNIT}).json()
     after = leeds.get("/structure", params={"as_of": "2018-04-01", "org_unit_id": UNIT}).json()
     assert before["totals"] == {"posts": 11, "fte": "10.8108"}
@@ -46,6 +47,7 @@ def test_structure_before_and_after(leeds: httpx.Client) -> None:
 
 
 def test_diff_is_exactly_table_1(leeds: httpx.Client) -> None:
+    """The 2018 diff holds Table 1's deletions, new posts, changes and transfer: net -235530.00."""
     changes = leeds.get(
         "/diff", params={"from": "2018-03-31", "to": "2018-04-01", "org_unit_id": UNIT}
     ).json()
@@ -106,6 +108,7 @@ def test_diff_is_exactly_table_1(leeds: httpx.Client) -> None:
 
 
 def test_reloading_the_scenario_records_nothing_new(leeds: httpx.Client) -> None:
+    """Sending every scenario step again succeeds and leaves a post's history unchanged."""
     scenario = load_scenario(bundled_scenario("leeds_2018_children_and_families"))
     history_before = leeds.get("/posts/rh-co-audit/history").json()
     for step in scenario.steps:

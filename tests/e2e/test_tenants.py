@@ -1,4 +1,4 @@
-"""A tenant provisioned while the stack runs is served by every service at once, with no restart.
+"""A tenant provisioned while the services runs is served by every service at once, with no restart.
 
 Four service processes are already running when the tenant is created; its catalogue, units,
 posts, an appointment and a deletion go in over HTTP and one command over its command stream,
@@ -38,29 +38,13 @@ DAY = "2023-04-01"
 POSTS = 200
 
 
-@pytest.fixture
-def stack(
-    establishment_service: ServiceProcess,
-    grading_service: ServiceProcess,
-    recruitment_service: ServiceProcess,
-    finance_service: ServiceProcess,
-) -> dict[str, ServiceProcess]:
-    """All four services, each in its own process, started before the test's tenant exists."""
-    return {
-        "establishment": establishment_service,
-        "grading": grading_service,
-        "recruitment": recruitment_service,
-        "finance": finance_service,
-    }
-
-
-def provision(stack: dict[str, ServiceProcess], body: dict[str, Any]) -> httpx.Response:
+def provision(services: dict[str, ServiceProcess], body: dict[str, Any]) -> httpx.Response:
     """POST /tenants on establishment."""
-    return httpx.post(f"{stack['establishment'].url}/tenants", json=body, timeout=30)
+    return httpx.post(f"{services['establishment'].url}/tenants", json=body, timeout=30)
 
 
 def test_every_service_refuses_a_tenant_that_was_never_provisioned(
-    stack: dict[str, ServiceProcess],
+    services: dict[str, ServiceProcess],
 ) -> None:
     """Reads and writes for an unknown tenant are 404 unknown-tenant on all four services."""
     stranger = {"X-Tenant": f"n-{uuid4().hex[:10]}"}
@@ -71,42 +55,42 @@ def test_every_service_refuses_a_tenant_that_was_never_provisioned(
         "finance": "/ledger?fy=2023",
     }
     for name, path in reads.items():
-        reply = httpx.get(f"{stack[name].url}{path}", headers=stranger, timeout=30)
+        reply = httpx.get(f"{services[name].url}{path}", headers=stranger, timeout=30)
         assert reply.status_code == 404, (name, reply.text)
         assert reply.json()["type"] == "urn:estab:problem:unknown-tenant"
     unit = {"org_unit_id": "u", "name": "U", "effective_date": DAY}
-    reply = httpx.post(f"{stack['establishment'].url}/org-units", json=unit, headers=stranger)
+    reply = httpx.post(f"{services['establishment'].url}/org-units", json=unit, headers=stranger)
     assert reply.status_code == 404
 
 
 def test_provisioning_the_same_tenant_again_is_200_and_other_settings_are_a_conflict(
-    stack: dict[str, ServiceProcess],
+    services: dict[str, ServiceProcess],
 ) -> None:
     """POST /tenants: 201, the same again 200, different settings 409; GET /tenants lists it."""
     name = f"n-{uuid4().hex[:10]}"
     body = {"tenant": name, "name": "Newtown Council", "vacancy_control": "required"}
-    assert provision(stack, body).status_code == 201
-    again = provision(stack, body)
+    assert provision(services, body).status_code == 201
+    again = provision(services, body)
     assert again.status_code == 200
     assert again.json()["vacancy_control"] == "required"
-    assert provision(stack, {"tenant": name}).status_code == 200
-    clash = provision(stack, {**body, "vacancy_control": "advisory"})
+    assert provision(services, {"tenant": name}).status_code == 200
+    clash = provision(services, {**body, "vacancy_control": "advisory"})
     assert clash.status_code == 409
-    listed = httpx.get(f"{stack['establishment'].url}/tenants").json()["tenants"]
+    listed = httpx.get(f"{services['establishment'].url}/tenants").json()["tenants"]
     assert [item["name"] for item in listed if item["tenant"] == name] == ["Newtown Council"]
 
 
 def test_a_tenant_created_while_the_stack_runs_reaches_all_four_services(
-    stack: dict[str, ServiceProcess], redis_url: str
+    services: dict[str, ServiceProcess], redis_url: str
 ) -> None:
     """Catalogue, units, posts, an appointment, a deletion and a streamed command, no restart."""
     tenant = f"n-{uuid4().hex[:10]}"
-    assert provision(stack, {"tenant": tenant, "name": "Newtown Council"}).status_code == 201
-    for service in stack.values():
+    assert provision(services, {"tenant": tenant, "name": "Newtown Council"}).status_code == 201
+    for service in services.values():
         serving(service, tenant)  # noticed by the registry watcher, with no request naming it
-    load(stack, tenant, "catalogue_njc_leeds_style")
+    load(services, tenant, "catalogue_njc_leeds_style")
     unit = {"type": "CreateOrgUnit", "org_unit_id": "hq", "name": "HQ", "effective_date": DAY}
-    send(stack, tenant, unit)
+    send(services, tenant, unit)
     for post_id, grade in (("p-kept", "SO1"), ("p-cut", "PO4")):
         post = {
             "type": "CreatePost",
@@ -117,15 +101,17 @@ def test_a_tenant_created_while_the_stack_runs_reaches_all_four_services(
             "org_unit_id": "hq",
             "effective_date": DAY,
         }
-        send(stack, tenant, post)
+        send(services, tenant, post)
     appointment = {
         "type": "AppointPostholder",
         "post_id": "p-cut",
         "person_ref": "nt-0001",
         "start_date": DAY,
     }
-    send(stack, tenant, appointment)
-    send(stack, tenant, {"type": "DeletePost", "post_id": "p-cut", "effective_date": "2024-01-01"})
+    send(services, tenant, appointment)
+    send(
+        services, tenant, {"type": "DeletePost", "post_id": "p-cut", "effective_date": "2024-01-01"}
+    )
     streamed = {
         "type": "CreatePost",
         "post_id": "p-streamed",
@@ -144,16 +130,16 @@ def test_a_tenant_created_while_the_stack_runs_reaches_all_four_services(
         ),
         "the streamed command to be recorded",
     )
-    for service in stack.values():
+    for service in services.values():
         caught_up(service)
 
-    post = get(stack["establishment"], tenant, "/posts/p-streamed", as_of=DAY)
+    post = get(services["establishment"], tenant, "/posts/p-streamed", as_of=DAY)
     assert (post["grade"], post["fte"]) == ("PO2", "0.5000")
-    pending = get(stack["grading"], tenant, "/evaluations/pending", as_of=DAY)["posts"]
+    pending = get(services["grading"], tenant, "/evaluations/pending", as_of=DAY)["posts"]
     assert {item["post_id"] for item in pending} == {"p-kept", "p-cut", "p-streamed"}
-    at_risk = get(stack["recruitment"], tenant, "/at-risk", as_of="2024-01-01")
+    at_risk = get(services["recruitment"], tenant, "/at-risk", as_of="2024-01-01")
     assert [person["person_ref"] for person in at_risk["people"]] == ["nt-0001"]
-    ledger = get(stack["finance"], tenant, "/ledger", fy=2023, group_by="post")
+    ledger = get(services["finance"], tenant, "/ledger", fy=2023, group_by="post")
     rows = {row["key"]: row for row in ledger["rows"]}
     assert set(rows) == {"p-kept", "p-cut", "p-streamed"}
     assert all(row["in_year_cost"] != "0.00" for row in rows.values())
@@ -167,8 +153,8 @@ async def test_every_replica_of_a_service_consumes_a_provisioned_tenants_command
 ) -> None:
     """Two establishment processes both read the tenant's command group; each command once."""
     tenant = f"n-{uuid4().hex[:10]}"
-    stack = {"establishment": establishment_service}
-    assert provision(stack, {"tenant": tenant}).status_code == 201
+    services = {"establishment": establishment_service}
+    assert provision(services, {"tenant": tenant}).status_code == 201
     await record_catalogue(redis, tenant)
     replica = ServiceProcess("services.establishment", redis_url, tmp_path / "replica.log")
     replica.start()

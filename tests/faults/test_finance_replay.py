@@ -73,6 +73,7 @@ async def test_replay_equals_live_after_reordering_repeats_and_a_kill(
     redis: Redis,
     tenant: str,
 ) -> None:
+    """After reordering, repeats and a kill, served ledgers equal a rebuild; cost updates chain."""
     urls = {
         "establishment": establishment_service.url,
         "grading": grading_service.url,

@@ -46,6 +46,7 @@ async def event_count(redis: Redis, tenant: str) -> int:
 async def test_sigkill_mid_stream_loses_and_duplicates_nothing(
     establishment_service: Any, redis: Redis, tenant: str
 ) -> None:
+    """After a SIGKILL and re-sends, each command has one event and the view equals a replay."""
     commands = stream_key(tenant, ESTABLISHMENT_COMMANDS)
     await redis.xadd(
         commands,

@@ -45,6 +45,7 @@ async def placed(redis: Redis, tenant: str) -> list[dict[str, Any]]:
 async def test_sigkill_between_read_and_ack_loses_and_duplicates_nothing(
     recruitment_service: Any, redis: Redis, tenant: str
 ) -> None:
+    """Killed between read and ack, recruitment still places each of 600 holders at risk once."""
     await record_catalogue(redis, tenant)
     establishment = TenantEstablishment(redis, tenant)
     setup: list[est.EstablishmentCommand] = [

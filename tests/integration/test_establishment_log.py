@@ -78,6 +78,7 @@ async def events_in(redis: Redis, tenant: str) -> list[dict[str, Any]]:
 
 
 async def test_recorded_events_are_self_describing_and_chained(redis: Redis, tenant: str) -> None:
+    """Each event parses to its typed payload with id, version and sequence, chained to the last."""
     await seeded(redis, tenant)
     events = await events_in(redis, tenant)
     assert [event["type"] for event in events] == ["OrgUnitCreated", "PostCreated"]
@@ -93,6 +94,7 @@ async def test_recorded_events_are_self_describing_and_chained(redis: Redis, ten
 
 
 async def test_same_command_id_twice_records_one_event(redis: Redis, tenant: str) -> None:
+    """A command key sent three times, even to a fresh writer, returns one event marked repeated."""
     log = await seeded(redis, tenant)
     message = {
         "type": "ChangePostFTE",
@@ -114,6 +116,7 @@ async def test_same_command_id_twice_records_one_event(redis: Redis, tenant: str
 
 
 async def test_command_id_reused_for_other_content_is_refused(redis: Redis, tenant: str) -> None:
+    """A command key reused with a different FTE is refused as command-reused."""
     log = await seeded(redis, tenant)
     key = "command:c0ffee00-0000-4000-8000-000000000002"
     base = {"type": "ChangePostFTE", "post_id": "p1", "effective_date": "2018-01-01"}
@@ -124,6 +127,7 @@ async def test_command_id_reused_for_other_content_is_refused(redis: Redis, tena
 
 
 async def test_concurrent_redesignations_one_wins(redis: Redis, tenant: str) -> None:
+    """Of two writers racing at version 1, one is accepted, the other refused: version conflict."""
     await seeded(redis, tenant)
     writers = [TenantEstablishment(redis, tenant), TenantEstablishment(redis, tenant)]
     messages = [
@@ -149,6 +153,7 @@ async def test_concurrent_redesignations_one_wins(redis: Redis, tenant: str) -> 
 
 
 async def test_back_dated_correction_and_known_at(redis: Redis, tenant: str) -> None:
+    """After a retraction and a back-dated correction, each known_at shows the FTE then known."""
     log = await seeded(redis, tenant)
     projection = await log.current()
     reported_at = projection.recorded_at
@@ -183,6 +188,7 @@ async def test_back_dated_correction_and_known_at(redis: Redis, tenant: str) -> 
 
 
 async def test_refused_commands_leave_the_log_unchanged(redis: Redis, tenant: str) -> None:
+    """Not-found, timeline and cycle refusals each give their reason and append nothing."""
     log = await seeded(redis, tenant)
     before = await events_in(redis, tenant)
     outcomes = [
@@ -218,6 +224,7 @@ async def test_refused_commands_leave_the_log_unchanged(redis: Redis, tenant: st
 
 
 async def test_a_batch_sees_its_own_earlier_commands(redis: Redis, tenant: str) -> None:
+    """A command may rest on a post made earlier in its batch; only the bad one is refused."""
     log = await seeded(redis, tenant)
     commands = [
         command_from_message(message)
@@ -253,6 +260,7 @@ async def test_a_batch_sees_its_own_earlier_commands(redis: Redis, tenant: str) 
 
 
 async def test_projection_equals_a_fresh_replay(redis: Redis, tenant: str) -> None:
+    """The live projection lists the same posts on each day as a fresh replay of the store."""
     log = await seeded(redis, tenant)
     await accepted(
         log,
@@ -270,6 +278,7 @@ async def test_projection_equals_a_fresh_replay(redis: Redis, tenant: str) -> No
 
 
 async def test_tampered_entry_is_named_by_verify(redis: Redis, tenant: str, tamper: Any) -> None:
+    """Verify fails on an edited entry, naming its entry id and event id, and says it was edited."""
     await seeded(redis, tenant)
     key = StoreKeys.for_stream(tenant, ESTABLISHMENT_EVENTS).stream
 

@@ -56,6 +56,7 @@ def delivered(entries: list[tuple[str, dict[str, Any]]]) -> list[Delivery]:
 
 
 async def test_grading_records_each_establishment_event_once(redis: Redis, tenant: str) -> None:
+    """A batch given twice yields one evaluation request, one closure, one malformed rejection."""
     log = await establishment_with_post(redis, tenant)
     events = await stream_bodies(redis, log.store.keys.stream)
     grading = TenantGrading(redis, tenant)
@@ -97,6 +98,7 @@ def job_evaluated(event_id: str, grade: str, effective: str) -> dict[str, Any]:
 
 
 async def test_establishment_applies_each_evaluation_once(redis: Redis, tenant: str) -> None:
+    """An evaluation delivered twice regrades once; one dated past the deletion is rejected once."""
     log = await establishment_with_post(redis, tenant)
     handler = grading_events_handler(log, redis)
     batch = delivered(

@@ -45,6 +45,7 @@ async def finance(redis_url: str, tenant: str) -> AsyncIterator[httpx.AsyncClien
 async def test_bad_queries_are_problems(
     finance: httpx.AsyncClient, path: str, params: dict[str, str], status: int, code: str
 ) -> None:
+    """Each bad finance query is a problem+json with its status (422 or 404) and problem type."""
     reply = await finance.get(path, params=params)
     assert reply.status_code == status, reply.text
     assert reply.headers["content-type"] == "application/problem+json"
@@ -52,6 +53,7 @@ async def test_bad_queries_are_problems(
 
 
 async def test_a_funding_stream_is_checked_and_registered_once(finance: httpx.AsyncClient) -> None:
+    """A backwards or over-contingent stream is a 422, a repeat is a 409, and one is registered."""
     stream = {
         "source_id": "grant",
         "name": "Grant",

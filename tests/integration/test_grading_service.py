@@ -75,6 +75,7 @@ async def load_catalogue(client: httpx.AsyncClient, skip: str = "") -> dict[str,
 async def test_a_back_dated_award_shows_only_in_views_known_after_it(
     grading: httpx.AsyncClient, clock: SetClock
 ) -> None:
+    """The back-dated award raises PO6 by 1925 plus on-costs only in views known after it."""
     steps = await load_catalogue(grading, skip=AWARD_STEP)
     clock.now = datetime(2023, 11, 14, 12, 0, tzinfo=UTC)
     assert (await post(grading, steps[AWARD_STEP])).status_code == 201
@@ -102,6 +103,7 @@ async def test_a_back_dated_award_shows_only_in_views_known_after_it(
 async def test_grades_are_listed_with_their_salary_range_on_a_date(
     grading: httpx.AsyncClient,
 ) -> None:
+    """Listed grades carry the spine points and salary range in force on the asked date."""
     await load_catalogue(grading)
     listed = (await grading.get("/grades", params={"as_of": "2018-06-01"})).json()["grades"]
     po6 = next(grade for grade in listed if grade["grade"] == "PO6")
@@ -199,6 +201,7 @@ async def test_bad_input_is_a_clear_problem_and_records_nothing(
     status: int,
     code: str,
 ) -> None:
+    """Each bad grading request is a problem+json with its status and type, and records nothing."""
     await load_catalogue(grading)
     recorded = await stream_length(redis, tenant)
     if method == "get":
@@ -216,6 +219,7 @@ async def test_bad_input_is_a_clear_problem_and_records_nothing(
 async def test_reloading_the_catalogue_records_nothing_new(
     grading: httpx.AsyncClient, redis: Redis, tenant: str
 ) -> None:
+    """Loading the catalogue a second time succeeds and adds nothing to the grading stream."""
     await load_catalogue(grading)
     recorded = await stream_length(redis, tenant)
     await load_catalogue(grading)

@@ -95,6 +95,7 @@ async def pending(redis: Redis, stream: str) -> int:
 async def test_1_history_written_before_the_group_is_delivered(
     running: Any, redis: Redis, stream: str
 ) -> None:
+    """Entries added before the subscription starts are delivered to it, in order."""
     await add(redis, stream, b'{"n": 1}', b'{"n": 2}')
     recorder = Recorder()
     await running(recorder)
@@ -109,6 +110,7 @@ async def test_1_history_written_before_the_group_is_delivered(
 async def test_2_a_failed_entry_is_reclaimed_and_processed_once(
     running: Any, redis: Redis, stream: str
 ) -> None:
+    """An entry whose handler fails once is reclaimed, handled on its second delivery and acked."""
     recorder = Recorder()
     recorder.fail_on[b'{"n": "flaky"}'] = 1
     await running(recorder)
@@ -124,6 +126,7 @@ async def test_2_a_failed_entry_is_reclaimed_and_processed_once(
 async def test_3_a_poison_entry_is_dead_lettered_with_its_error(
     running: Any, redis: Redis, stream: str
 ) -> None:
+    """An entry that always fails is dead-lettered with its id, its 4 deliveries and the error."""
     recorder = Recorder()
     recorder.fail_on[b'{"n": "poison"}'] = 1000
     await running(recorder)
@@ -146,6 +149,7 @@ async def test_3_a_poison_entry_is_dead_lettered_with_its_error(
 async def test_4_entries_are_acked_only_after_the_handler_returns(
     running: Any, redis: Redis, stream: str
 ) -> None:
+    """An entry stays pending while its handler runs and is acked only once the handler returns."""
     recorder = Recorder()
     recorder.gate = asyncio.Event()
     await running(recorder)
@@ -166,6 +170,7 @@ async def test_4_entries_are_acked_only_after_the_handler_returns(
 
 
 async def test_5_order_is_kept_for_one_consumer(running: Any, redis: Redis, stream: str) -> None:
+    """One consumer sees 300 entries in exactly the order they were added."""
     recorder = Recorder()
     await running(recorder)
     bodies = [orjson.dumps({"n": number}) for number in range(300)]
@@ -181,6 +186,7 @@ async def test_5_order_is_kept_for_one_consumer(running: Any, redis: Redis, stre
 async def test_6_entry_ids_are_redis_ids_and_redeliveries_are_recognised(
     running: Any, redis: Redis, stream: str
 ) -> None:
+    """Deliveries carry their Redis entry ids, and ids marked processed are recognised as seen."""
     recorder = Recorder()
     await running(recorder)
     ids = await add(redis, stream, b'{"n": 1}')
@@ -200,6 +206,7 @@ async def test_6_entry_ids_are_redis_ids_and_redeliveries_are_recognised(
 async def test_7_a_vanished_group_makes_the_subscription_unhealthy(
     running: Any, redis: Redis, stream: str
 ) -> None:
+    """Deleting the stream under the group makes the subscription unhealthy, saying to restart."""
     subscription = await running(Recorder())
     assert subscription.healthy
     await redis.delete(stream)
@@ -213,6 +220,7 @@ async def test_7_a_vanished_group_makes_the_subscription_unhealthy(
 
 
 async def test_8_streams_are_never_trimmed(running: Any, redis: Redis, stream: str) -> None:
+    """After 2000 entries are handled, the stream still holds all 2000 of them."""
     recorder = Recorder()
     await running(recorder)
     await add(redis, stream, *(orjson.dumps({"n": number}) for number in range(2000)))
@@ -228,6 +236,7 @@ async def test_8_streams_are_never_trimmed(running: Any, redis: Redis, stream: s
 async def test_faststream_published_messages_arrive_as_their_json_body(
     running: Any, redis_url: str, stream: str
 ) -> None:
+    """A message published through FastStream reaches the handler as its JSON body."""
     recorder = Recorder()
     await running(recorder)
     async with RedisBroker(redis_url) as publisher:

@@ -129,14 +129,17 @@ API_EVENTS = {
 
 
 def test_exports_are_pinned() -> None:
+    """`contracts.__all__` is exactly the pinned set of exported names."""
     assert set(contracts.__all__) == EXPORTED
 
 
 def test_every_event_in_the_api_is_registered() -> None:
+    """The event registry holds exactly the event types the API lists."""
     assert set(EVENT_TYPES) == API_EVENTS
 
 
 def test_unknown_types_are_refused() -> None:
+    """A message with an unknown or missing type, or an unknown event, raises UnknownTypeError."""
     with pytest.raises(UnknownTypeError):
         command_from_message({"type": "LaunchRocket"})
     with pytest.raises(UnknownTypeError):
@@ -146,6 +149,7 @@ def test_unknown_types_are_refused() -> None:
 
 
 def test_messages_are_frozen() -> None:
+    """A parsed command is its typed model, and assigning to one of its fields raises."""
     command = command_from_message(
         {"type": "ChangePostFTE", "post_id": "p", "fte": "0.5", "effective_date": "2018-01-01"}
     )
@@ -165,16 +169,19 @@ def test_messages_are_frozen() -> None:
     ],
 )
 def test_fte_accepts_decimals_and_hours_fractions(given: object, shown: str) -> None:
+    """An FTE given as a decimal, a float or hours over 37 is shown to four places."""
     assert fte_text(parse_fte(given)) == shown
 
 
 @pytest.mark.parametrize("bad", ["0", "1.5", "-0.5", "0.12345", "40/37", "x", True, "1/0"])
 def test_fte_outside_the_range_is_refused(bad: object) -> None:
+    """An FTE outside (0, 1], past four places, non-numeric, boolean or over zero is refused."""
     with pytest.raises((ValueError, TypeError)):
         parse_fte(bad)
 
 
 def test_grades_are_normalised() -> None:
+    """A grade typed as `dir 52.5` is recorded as `Dir 52.5%`."""
     command = command_from_message(
         {
             "type": "RedesignatePost",
@@ -188,6 +195,7 @@ def test_grades_are_normalised() -> None:
 
 
 def test_funding_shares_must_add_up_to_one() -> None:
+    """Funding shares that do not total 1 fail validation, saying they must add up to 1."""
     with pytest.raises(ValidationError, match="add up to 1"):
         command_from_message(
             {
@@ -200,6 +208,7 @@ def test_funding_shares_must_add_up_to_one() -> None:
 
 
 def test_post_created_v1_is_upcast_to_funding_shares() -> None:
+    """A v1 PostCreated's funding_source becomes a single full share, and parses as version 2."""
     v1 = {
         "post_id": "p",
         "title": "T",
@@ -234,6 +243,7 @@ def test_post_created_v1_is_upcast_to_funding_shares() -> None:
 
 
 def test_json_schemas_cover_every_message() -> None:
+    """Event schemas cover exactly the API's events, and command schemas cover every service."""
     commands, events = command_schemas(), event_schemas()
     assert set(events) == API_EVENTS
     assert "fte" in commands["CreatePost"]["properties"]

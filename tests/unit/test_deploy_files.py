@@ -30,6 +30,7 @@ def acl_users() -> dict[str, list[str]]:
 
 
 def test_compose_runs_redis_and_every_service_the_supervisor_runs() -> None:
+    """Compose runs Redis and each supervised service (own port, own user) once Redis is healthy."""
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     services = compose["services"]
     assert set(services) == {"redis"} | {spec.name for spec in SERVICES}
@@ -45,6 +46,7 @@ def test_compose_runs_redis_and_every_service_the_supervisor_runs() -> None:
 
 
 def test_redis_config_keeps_every_event() -> None:
+    """Deployed and local Redis configs both use appendonly, everysec fsync and noeviction."""
     for text in ((DEPLOY / "redis.conf").read_text(), server_config(Path("/d"), 1)):
         lines = set(text.splitlines())
         assert "appendonly yes" in lines
@@ -53,6 +55,7 @@ def test_redis_config_keeps_every_event() -> None:
 
 
 def test_acl_confines_the_establishment_user_to_its_own_keys() -> None:
+    """The establishment user reaches only its own keys; the auditor may read but not stream."""
     users = acl_users()
     assert users["default"] == ["off"]
     patterns = [word[1:] for word in users["establishment"] if word.startswith("~")]
@@ -75,6 +78,7 @@ def test_acl_confines_the_establishment_user_to_its_own_keys() -> None:
 
 
 def test_a_service_reads_another_services_events_through_a_read_only_selector() -> None:
+    """Grading reads establishment events through a selector allowing xreadgroup and no writes."""
     line = next(
         text for text in (DEPLOY / "users.acl").read_text().splitlines() if " grading " in text
     )
@@ -86,6 +90,7 @@ def test_a_service_reads_another_services_events_through_a_read_only_selector() 
 
 
 def test_dockerfile_starts_a_service_module_with_a_healthcheck() -> None:
+    """The Dockerfile runs `services.${SERVICE}` as estab, checks /health and names each port."""
     text = (DEPLOY / "Dockerfile").read_text()
     assert "python -m services.${SERVICE}" in text
     assert "uv sync --frozen --no-dev" in text

@@ -102,6 +102,7 @@ def log() -> Log:
 
 
 def test_a_post_exists_from_its_effective_date(log: Log) -> None:
+    """A post is absent the day before its effective date and present from it, at version 1."""
     log.run(post("a", effective_date="2018-04-01", reports_to="director"))
     assert find_post(log.projection, "a", "2018-03-31") is None
     found = find_post(log.projection, "a", "2018-04-01")
@@ -112,6 +113,7 @@ def test_a_post_exists_from_its_effective_date(log: Log) -> None:
 
 
 def test_hours_fraction_fte_is_kept_exactly_and_shown_to_four_places(log: Log) -> None:
+    """An FTE of 30/37 shows as 0.8108 and adds exactly into the unit's total FTE."""
     log.run(post("part", fte="30/37"))
     log.run(post("full"))
     view = structure(log.projection, "2018-01-01", "cf", StaffingView())
@@ -120,6 +122,7 @@ def test_hours_fraction_fte_is_kept_exactly_and_shown_to_four_places(log: Log) -
 
 
 def test_future_dated_change_applies_only_from_its_date(log: Log) -> None:
+    """A future-dated redesignation leaves the post as it was until its effective date."""
     log.run(post("a"))
     log.run(
         {
@@ -139,6 +142,7 @@ def test_future_dated_change_applies_only_from_its_date(log: Log) -> None:
 
 
 def test_back_dated_change_lands_inside_the_timeline(log: Log) -> None:
+    """A back-dated FTE change applies from its date until a later change already recorded."""
     log.run(post("a"))
     log.run({"type": "ChangePostFTE", "post_id": "a", "fte": "0.5", "effective_date": "2019-01-01"})
     log.run({"type": "ChangePostFTE", "post_id": "a", "fte": "0.8", "effective_date": "2018-01-01"})
@@ -151,6 +155,7 @@ def test_back_dated_change_lands_inside_the_timeline(log: Log) -> None:
 
 
 def test_change_before_creation_is_refused(log: Log) -> None:
+    """A change dated before the post's creation is a timeline conflict naming the creation date."""
     log.run(post("a", effective_date="2018-04-01"))
     error = log.refused(
         {"type": "ChangePostFTE", "post_id": "a", "fte": "0.5", "effective_date": "2018-03-31"}
@@ -160,6 +165,7 @@ def test_change_before_creation_is_refused(log: Log) -> None:
 
 
 def test_change_on_or_after_deletion_is_refused(log: Log) -> None:
+    """A transfer or a second deletion on or after a post's deletion is a timeline conflict."""
     log.run(post("a"))
     log.run({"type": "DeletePost", "post_id": "a", "effective_date": "2018-04-01"})
     error = log.refused(
@@ -179,6 +185,7 @@ def test_change_on_or_after_deletion_is_refused(log: Log) -> None:
 
 
 def test_deletion_before_a_recorded_later_change_is_refused(log: Log) -> None:
+    """Deleting a post before a later change already recorded is a conflict naming that change."""
     log.run(post("a"))
     log.run({"type": "ChangePostFTE", "post_id": "a", "fte": "0.5", "effective_date": "2019-01-01"})
     error = log.refused({"type": "DeletePost", "post_id": "a", "effective_date": "2018-04-01"})
@@ -187,6 +194,7 @@ def test_deletion_before_a_recorded_later_change_is_refused(log: Log) -> None:
 
 
 def test_unknown_post_and_unit_are_not_found(log: Log) -> None:
+    """Changing an unknown post, or placing a post in an unknown unit or under one, is not found."""
     assert (
         log.refused(
             {
@@ -203,6 +211,7 @@ def test_unknown_post_and_unit_are_not_found(log: Log) -> None:
 
 
 def test_org_unit_must_exist_on_the_date(log: Log) -> None:
+    """A post dated before its org unit's creation is a timeline conflict."""
     log.run(
         {
             "type": "CreateOrgUnit",
@@ -217,6 +226,7 @@ def test_org_unit_must_exist_on_the_date(log: Log) -> None:
 
 
 def test_duplicate_ids_are_refused(log: Log) -> None:
+    """Creating a post or an org unit with an id already in use is refused as already existing."""
     assert log.refused(post("director")).reason is Reason.ALREADY_EXISTS
     assert (
         log.refused(
@@ -232,6 +242,7 @@ def test_duplicate_ids_are_refused(log: Log) -> None:
 
 
 def test_reporting_line_cycle_is_refused(log: Log) -> None:
+    """A reporting line that would loop, even to the post itself, is refused naming the cycle."""
     log.run(post("a", reports_to="director"))
     log.run(post("b", reports_to="a"))
     error = log.refused(
@@ -256,6 +267,7 @@ def test_reporting_line_cycle_is_refused(log: Log) -> None:
 
 
 def test_cycle_formed_only_by_a_future_change_is_refused(log: Log) -> None:
+    """A line forming a cycle only with a later recorded change is refused naming that date."""
     log.run(post("a", reports_to="director"))
     log.run(post("b", reports_to="director"))
     log.run(
@@ -279,6 +291,7 @@ def test_cycle_formed_only_by_a_future_change_is_refused(log: Log) -> None:
 
 
 def test_manager_must_outlive_the_line(log: Log) -> None:
+    """Reporting to a manager post due to be deleted is a timeline conflict naming its deletion."""
     log.run(post("boss"))
     log.run({"type": "DeletePost", "post_id": "boss", "effective_date": "2019-01-01"})
     error = log.refused(post("a", reports_to="boss"))
@@ -287,6 +300,7 @@ def test_manager_must_outlive_the_line(log: Log) -> None:
 
 
 def test_post_with_reports_cannot_be_deleted(log: Log) -> None:
+    """A post with reports cannot be deleted until their line is moved; then it can be."""
     log.run(post("a", reports_to="director"))
     error = log.refused(
         {"type": "DeletePost", "post_id": "director", "effective_date": "2018-01-01"}
@@ -306,6 +320,7 @@ def test_post_with_reports_cannot_be_deleted(log: Log) -> None:
 
 
 def test_stale_expected_version_conflicts(log: Log) -> None:
+    """A change expecting a version that has since moved on is a version conflict."""
     log.run(post("a"))
     log.run(
         {
@@ -339,12 +354,14 @@ def test_stale_expected_version_conflicts(log: Log) -> None:
     ],
 )
 def test_a_change_that_changes_nothing_is_refused(log: Log, change: dict[str, Any]) -> None:
+    """A change of any kind that leaves the post as it already is is refused as no-change."""
     log.run(post("a"))
     error = log.refused({**change, "post_id": "a", "effective_date": "2018-01-01"})
     assert error.reason is Reason.NO_CHANGE
 
 
 def test_regrade_without_a_new_cost_clears_the_old_explicit_cost(log: Log) -> None:
+    """A regrade with no new cost clears the explicit budgeted cost from its effective date."""
     log.run(post("a", grade="Dir 80%", budgeted_annual_cost="126000.00"))
     event = log.run(
         {
@@ -363,6 +380,7 @@ def test_regrade_without_a_new_cost_clears_the_old_explicit_cost(log: Log) -> No
 
 
 def test_funding_split_replaces_the_base_budget(log: Log) -> None:
+    """From its date, a funding change gives the post exactly the new sources and shares."""
     log.run(post("a"))
     log.run(
         {
@@ -384,6 +402,7 @@ def test_funding_split_replaces_the_base_budget(log: Log) -> None:
 
 
 def test_retraction_removes_the_event_from_every_later_view(log: Log) -> None:
+    """A retracted change vanishes from views, bumps the version, and cannot be retracted again."""
     log.run(post("a"))
     wrong = log.run(
         {"type": "ChangePostFTE", "post_id": "a", "fte": "0.5", "effective_date": "2018-01-01"}
@@ -398,6 +417,7 @@ def test_retraction_removes_the_event_from_every_later_view(log: Log) -> None:
 
 
 def test_creation_cannot_be_retracted_while_changes_rest_on_it(log: Log) -> None:
+    """A creation that later changes or posts rest on cannot be retracted: a timeline conflict."""
     created = log.run(post("a"))
     log.run({"type": "ChangePostFTE", "post_id": "a", "fte": "0.5", "effective_date": "2018-01-01"})
     error = log.refused({"type": "RetractEvent", "event_id": created["event_id"], "reason": "x"})
@@ -409,11 +429,13 @@ def test_creation_cannot_be_retracted_while_changes_rest_on_it(log: Log) -> None
 
 
 def test_retracting_an_unknown_event_is_not_found(log: Log) -> None:
+    """Retracting an event id that was never recorded is not found."""
     error = log.refused({"type": "RetractEvent", "event_id": "nope", "reason": "x"})
     assert error.reason is Reason.NOT_FOUND
 
 
 def test_structure_of_a_unit_includes_its_sub_units(log: Log) -> None:
+    """A unit's structure lists the posts of its sub-units but not those of other units."""
     log.run(
         {
             "type": "CreateOrgUnit",
@@ -431,6 +453,7 @@ def test_structure_of_a_unit_includes_its_sub_units(log: Log) -> None:
 
 
 def test_diff_lists_created_deleted_changed_and_transfers(log: Log) -> None:
+    """A diff lists new, deleted, changed and moved-in posts; council-wide, a move is a change."""
     log.run(post("going"))
     log.run(post("staying", grade="Dir 80%"))
     log.run(post("moving", org_unit_id="rh"))
@@ -453,6 +476,7 @@ def test_diff_lists_created_deleted_changed_and_transfers(log: Log) -> None:
 
 
 def test_event_typed_message_is_taken_as_its_command(log: Log) -> None:
+    """A message typed as the PostCreated event is taken as a CreatePost with its date."""
     command = command_from_message({**post("hr-fact"), "type": "PostCreated"})
     assert isinstance(command, est.CreatePost)
     assert command.effective_date == date(2017, 4, 1)
@@ -470,6 +494,7 @@ def evaluation(post_id: str, grade: str, effective: str = "2018-06-01") -> dict[
 
 
 def test_an_evaluation_that_agrees_confirms_the_grade_from_its_date(log: Log) -> None:
+    """An evaluation agreeing with the grade only confirms it, evaluated from its date."""
     log.run(post("a", grade="PO5", effective_date="2018-04-01"))
     confirmed = log.run(evaluation("a", "PO5"))
     assert confirmed["type"] == "PostGradeConfirmed"
@@ -483,6 +508,7 @@ def test_an_evaluation_that_agrees_confirms_the_grade_from_its_date(log: Log) ->
 
 
 def test_an_evaluation_that_differs_regrades_then_confirms(log: Log) -> None:
+    """A differing evaluation regrades (clearing the cost) then confirms, as versions 2 and 3."""
     log.run(post("a", grade="PO5", budgeted_annual_cost="50000", effective_date="2018-04-01"))
     log.run(evaluation("a", "PO6"))
     regrade, confirm = log.events[-2:]
@@ -500,6 +526,7 @@ def test_an_evaluation_that_differs_regrades_then_confirms(log: Log) -> None:
 
 
 def test_a_regrade_by_hr_puts_the_post_back_to_pending(log: Log) -> None:
+    """An HR regrade after an evaluation puts the post back to pending from its date."""
     log.run(post("a", grade="PO5", effective_date="2018-04-01"))
     log.run(evaluation("a", "PO5"))
     log.run(
@@ -516,6 +543,7 @@ def test_a_regrade_by_hr_puts_the_post_back_to_pending(log: Log) -> None:
 
 
 def test_an_evaluation_outside_the_posts_life_is_refused(log: Log) -> None:
+    """An evaluation before creation or from deletion conflicts; for an unknown post, not found."""
     log.run(post("a", grade="PO5", effective_date="2018-04-01"))
     log.run({"type": "DeletePost", "post_id": "a", "effective_date": "2018-09-01"})
     assert log.refused(evaluation("a", "PO6", "2018-03-01")).reason is Reason.TIMELINE_CONFLICT

@@ -87,11 +87,13 @@ def log() -> Log:
 def test_table_1_lines_from_grades_alone_are_within_ten_pounds(
     log: Log, grade: str, fte: str, posts: int, report: Decimal
 ) -> None:
+    """Each Table 1 line, costed from its grade on 2018-04-01, is within £10 of the report."""
     cost = grade_cost(log.catalogue, grade, "2018-04-01", parse_fte(fte))
     assert abs(posts * cost.annual_cost - report) <= 10
 
 
 def test_the_cost_model_is_the_reference_formula(log: Log) -> None:
+    """Full-time PO6 on 2018-04-01 costs salary, NI over the threshold, pension and levy exactly."""
     cost = grade_cost(log.catalogue, "PO6", "2018-04-01", Decimal(1))
     assert cost.scp == 49
     assert cost.salary == Decimal("44697.00")
@@ -102,6 +104,7 @@ def test_the_cost_model_is_the_reference_formula(log: Log) -> None:
 
 
 def test_the_ni_threshold_is_per_person_not_pro_rated(log: Log) -> None:
+    """Half-time pay is half, but the NI threshold is not, so NI is under half the full figure."""
     full = grade_cost(log.catalogue, "PO6", "2018-04-01", Decimal(1))
     half = grade_cost(log.catalogue, "PO6", "2018-04-01", Decimal("0.5"))
     assert half.pay * 2 == full.pay
@@ -110,6 +113,7 @@ def test_the_ni_threshold_is_per_person_not_pro_rated(log: Log) -> None:
 
 
 def test_a_lower_point_and_the_defaults(log: Log) -> None:
+    """A cost at a given point uses that point's salary; a director grade has no point."""
     assert grade_cost(log.catalogue, "PO6", "2018-04-01", Decimal(1), 47).salary == 42806
     director = grade_cost(log.catalogue, "Dir 52.5%", "2018-04-01", Decimal(1))
     assert director.scp is None
@@ -129,12 +133,14 @@ def test_a_lower_point_and_the_defaults(log: Log) -> None:
 def test_costs_that_cannot_be_given_say_why(
     log: Log, grade: str, on: str, scp: int | None, reason: Reason
 ) -> None:
+    """A cost off the grade's points, or of an undefined grade or date, is refused with a reason."""
     with pytest.raises(DomainError) as caught:
         grade_cost(log.catalogue, grade, on, Decimal(1), scp)
     assert caught.value.reason is reason
 
 
 def test_a_back_dated_award_changes_figures_only_for_views_known_after_it(log: Log) -> None:
+    """A back-dated award adds 1925 plus on-costs only in catalogues known after it was recorded."""
     award = {point: str(Decimal(value) + 1925) for point, value in OLD_SPINE_2018.items()}
     log.run(
         {
@@ -155,6 +161,7 @@ def test_a_back_dated_award_changes_figures_only_for_views_known_after_it(log: L
 def test_a_later_recorded_fact_for_the_same_date_wins_and_earlier_dates_keep_theirs(
     log: Log,
 ) -> None:
+    """The salary recorded later for a date wins from it; earlier dates keep their own figure."""
     log.run({"type": "SetDirectorSalary", "annual": "140000", "effective_date": "2019-04-01"})
     log.run({"type": "SetDirectorSalary", "annual": "130000", "effective_date": "2018-04-01"})
     assert grade_cost(log.catalogue, "Dir 100%", "2018-04-01", Decimal(1)).salary == 130000
@@ -163,6 +170,7 @@ def test_a_later_recorded_fact_for_the_same_date_wins_and_earlier_dates_keep_the
 
 
 def test_a_grade_on_an_unknown_scheme_or_missing_points_is_refused(log: Log) -> None:
+    """A grade on an unknown scheme is not found; one on undefined points is invalid, naming it."""
     grade = {"type": "DefineGrade", "grade": "SO1", "effective_date": "2018-04-01"}
     unknown = log.refused({**grade, "scheme": "GLPC", "scp_min": 1, "scp_max": 2})
     assert unknown.reason is Reason.NOT_FOUND
@@ -181,6 +189,7 @@ def test_a_grade_on_an_unknown_scheme_or_missing_points_is_refused(log: Log) -> 
     ],
 )
 def test_malformed_grades_are_invalid(message: dict[str, Any]) -> None:
+    """Reversed or half-given points, or a director grade contradicting itself, fail validation."""
     with pytest.raises(ValidationError):
         grading_command_from_message(
             {"type": "DefineGrade", "effective_date": "2018-04-01", **message}
@@ -197,6 +206,7 @@ def test_malformed_grades_are_invalid(message: dict[str, Any]) -> None:
     ],
 )
 def test_negative_or_impossible_rates_are_invalid(rates: dict[str, str]) -> None:
+    """An on-cost rate or threshold that is negative, above 1 or not a number fails validation."""
     message = {
         "type": "SetOnCostRates",
         "effective_date": "2018-04-01",
@@ -220,6 +230,7 @@ def scheme(bands: list[dict[str, Any]] = BANDS) -> dict[str, Any]:
 
 
 def test_overlapping_or_open_middle_score_bands_are_invalid(log: Log) -> None:
+    """Score bands that overlap, or an open-ended band before the last, fail validation."""
     overlapping = [
         {"grade": "PO5", "min_points": 0, "max_points": 200},
         {"grade": "PO6", "min_points": 200},
@@ -231,6 +242,7 @@ def test_overlapping_or_open_middle_score_bands_are_invalid(log: Log) -> None:
 
 
 def test_bands_naming_an_unknown_grade_are_refused(log: Log) -> None:
+    """A scheme whose bands name an undefined grade is not found until that grade is defined."""
     assert log.refused(scheme()).reason is Reason.NOT_FOUND  # PO5 is not defined
     log.run(
         {
@@ -280,6 +292,7 @@ def evaluate(level: int, effective: str = "2018-05-01", post_id: str = "p1") -> 
 
 
 def test_an_evaluation_scores_every_factor_and_maps_the_total_to_a_grade(evaluating: Log) -> None:
+    """An evaluation sums factor points, bands the total to a grade and ends the pending request."""
     assert pending_evaluations(evaluating.catalogue, "2018-05-01") == [
         {"post_id": "p1", "proposed_grade": "PO5", "since": "2018-04-01"}
     ]
@@ -305,10 +318,12 @@ def test_an_evaluation_scores_every_factor_and_maps_the_total_to_a_grade(evaluat
 def test_evaluations_that_cannot_stand_are_refused(
     evaluating: Log, message: dict[str, Any], reason: Reason
 ) -> None:
+    """Evaluating an unknown post, before its request, or with bad levels or scheme is refused."""
     assert evaluating.refused(message).reason is reason
 
 
 def test_no_evaluation_takes_effect_once_the_post_is_deleted(evaluating: Log) -> None:
+    """Once a post closes, evaluations from that date are refused and it is no longer pending."""
     evaluating.run(
         {
             "type": "ClosePost",

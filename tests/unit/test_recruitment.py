@@ -143,6 +143,7 @@ def world() -> World:
 
 
 def test_vacancy_counts_before_and_after_an_appointment(world: World) -> None:
+    """An appointment takes its post off the vacancies from its start date, not before."""
     world.post("a", "Dir 52.5%")
     world.post("b", "Dir 52.5%")
     world.run(appoint("a", "person-1", "2017-06-01"))
@@ -157,6 +158,7 @@ def test_vacancy_counts_before_and_after_an_appointment(world: World) -> None:
 
 
 def test_a_leaver_reopens_the_vacancy_from_the_day_after(world: World) -> None:
+    """A leaver's post is vacant again from the day after their end date."""
     world.post("a", "Dir 52.5%")
     world.run(appoint("a", "person-1", "2017-06-01"))
     world.run(
@@ -181,6 +183,7 @@ def test_a_leaver_reopens_the_vacancy_from_the_day_after(world: World) -> None:
 def test_appointments_that_cannot_stand_are_refused(
     world: World, message: dict[str, Any], reason: Reason | None
 ) -> None:
+    """Appointing to an unknown, not-live, deleted or filled post, or above its FTE, is refused."""
     world.post("a", "Dir 52.5%", fte="0.5")
     world.delete("a")
     world.post("held", "Dir 52.5%")
@@ -192,6 +195,7 @@ def test_appointments_that_cannot_stand_are_refused(
 
 
 def test_one_person_may_hold_two_posts(world: World) -> None:
+    """One person may hold two half-time posts at once, both listed as theirs."""
     world.post("a", "Dir 52.5%", fte="0.5")
     world.post("b", "Dir 45%", fte="0.5")
     world.run(appoint("a", "p1"))
@@ -205,6 +209,7 @@ def test_one_person_may_hold_two_posts(world: World) -> None:
 def test_deleting_a_held_post_puts_its_holder_at_risk_with_suitable_alternatives(
     world: World,
 ) -> None:
+    """Deleting a held post puts its holder at risk once, offered posts one grade step away."""
     world.post("lead", "Dir 52.5%")
     world.post("other", "Dir 52.5%")
     world.run(appoint("lead", "p1"))
@@ -246,6 +251,7 @@ def test_deleting_a_held_post_puts_its_holder_at_risk_with_suitable_alternatives
 def test_a_back_dated_appointment_to_a_post_already_deleted_puts_the_holder_at_risk(
     world: World,
 ) -> None:
+    """A back-dated appointment to a since-deleted post ends there and puts its holder at risk."""
     world.post("lead", "Dir 52.5%")
     world.delete("lead")
     events = world.run(appoint("lead", "p1", "2017-04-01"))
@@ -258,6 +264,7 @@ def test_a_back_dated_appointment_to_a_post_already_deleted_puts_the_holder_at_r
 
 
 def test_a_leaver_before_the_deletion_is_not_at_risk(world: World) -> None:
+    """A holder who left before their post's deletion is not counted at risk."""
     world.post("lead", "Dir 52.5%")
     world.run(appoint("lead", "p1"))
     world.delete("lead")
@@ -276,6 +283,7 @@ def test_a_leaver_before_the_deletion_is_not_at_risk(world: World) -> None:
 
 
 def test_ring_fenced_posts_are_offered_to_at_risk_staff_first(world: World) -> None:
+    """Outsiders are refused a post suiting at-risk staff; a trial there can end in redeployment."""
     world.post("lead", "Dir 52.5%")
     world.run(appoint("lead", "p1"))
     world.delete("lead")
@@ -314,6 +322,7 @@ def test_ring_fenced_posts_are_offered_to_at_risk_staff_first(world: World) -> N
 
 
 def test_a_failed_trial_returns_the_person_to_risk_and_then_redundancy(world: World) -> None:
+    """A returned trial puts the person back at risk until made redundant, refused mid-trial."""
     world.post("lead", "Dir 52.5%")
     world.run(appoint("lead", "p1"))
     world.delete("lead")
@@ -366,6 +375,7 @@ def test_a_failed_trial_returns_the_person_to_risk_and_then_redundancy(world: Wo
 
 
 def test_a_freeze_blocks_approvals_and_appointments_until_lifted(world: World) -> None:
+    """A freeze on a unit refuses approvals and appointments in its sub-units until it is lifted."""
     world.unit("team", "cf")
     world.post("a", "Dir 45%", org_unit_id="team")
     freeze = {
@@ -392,5 +402,6 @@ def test_a_freeze_blocks_approvals_and_appointments_until_lifted(world: World) -
 
 
 def test_a_freeze_names_exactly_one_scope() -> None:
+    """A vacancy freeze that names no scope fails validation."""
     with pytest.raises(ValidationError):
         COMMANDS.validate_python({"type": "FreezeVacancies", "effective_date": "2017-05-01"})

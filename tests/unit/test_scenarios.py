@@ -16,6 +16,7 @@ from scenarios.loader import (
 
 
 def test_every_bundled_scenario_loads_with_unique_stable_command_ids() -> None:
+    """The five bundled scenarios load with unique command ids that are the same on every load."""
     paths = bundled_scenarios()
     assert [path.name for path in paths] == [
         "catalogue_njc_leeds_style.yaml",
@@ -34,6 +35,7 @@ def test_every_bundled_scenario_loads_with_unique_stable_command_ids() -> None:
 
 
 def test_the_dudley_scenario_has_the_reports_counts() -> None:
+    """The Dudley scenario has 405 appointments of 390 people, 31 of them holding deleted posts."""
     scenario = load_scenario(bundled_scenario("dudley_2023_redesign"))
     appointments = [s.command for s in scenario.steps if s.command["type"] == "AppointPostholder"]
     deletions = {s.command["post_id"] for s in scenario.steps if s.command["type"] == "DeletePost"}
@@ -44,6 +46,7 @@ def test_the_dudley_scenario_has_the_reports_counts() -> None:
 
 
 def test_the_catalogue_expands_its_tables_and_marks_estimates() -> None:
+    """The catalogue expands to nine spines and rate sets, marking estimated grades and pay."""
     scenario = load_scenario(bundled_scenario("catalogue_njc_leeds_style"))
     kinds = [step.command["type"] for step in scenario.steps]
     assert kinds.count("PublishPaySpine") == 9
@@ -58,6 +61,7 @@ def test_the_catalogue_expands_its_tables_and_marks_estimates() -> None:
 
 
 def test_the_2018_redesign_has_table_1_shape() -> None:
+    """On 2018-04-01 the redesign deletes 6 posts and creates 5, one funded by an outside grant."""
     scenario = load_scenario(bundled_scenario("leeds_2018_children_and_families"))
     on_day = [
         step.command for step in scenario.steps if step.command["effective_date"] == "2018-04-01"
@@ -100,11 +104,13 @@ def test_the_2018_redesign_has_table_1_shape() -> None:
     ],
 )
 def test_http_mapping(command: dict[str, object], path: str, body_keys: set[str]) -> None:
+    """Each establishment command maps to a POST on its route, with only its own fields as body."""
     method, route, body = http_request(command)
     assert (method, route, set(body)) == ("POST", path, body_keys)
 
 
 def test_a_bad_step_is_named(tmp_path: Path) -> None:
+    """A scenario step that fails validation raises ScenarioError naming the step."""
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         "name: bad\ntenant: t\nsource: test\nsteps:\n"
@@ -113,3 +119,36 @@ def test_a_bad_step_is_named(tmp_path: Path) -> None:
     )
     with pytest.raises(ScenarioError, match="too-much"):
         load_scenario(bad)
+
+
+def test_a_blank_or_missing_cell_leaves_an_optional_field_out(tmp_path: Path) -> None:
+    """A table row with a blank `scp` or a short row is read, the field omitted, no traceback."""
+    (tmp_path / "people.csv").write_text(
+        "post_id,person_ref,start_date,scp\np1,e1,2018-04-01,\np2,e2,2018-04-01\n"
+    )
+    scenario = tmp_path / "people.yaml"
+    scenario.write_text(
+        "name: people\ntenant: t\nsource: test\nsteps:\n  - step: appoint\n"
+        "    type: AppointPostholder\n    rows_csv:\n      file: people.csv\n      columns:\n"
+        "        post_id: post_id\n        person_ref: person_ref\n"
+        "        start_date: start_date\n        scp: scp\n"
+    )
+    steps = load_scenario(scenario).steps
+    assert [step.step for step in steps] == ["appoint:p1", "appoint:p2"]
+    assert all("scp" not in step.command for step in steps)
+
+
+def test_a_blank_required_cell_is_refused_naming_the_step_not_a_traceback(tmp_path: Path) -> None:
+    """A blank start date fails validation with the step named; a blank key names the row."""
+    (tmp_path / "people.csv").write_text("post_id,person_ref,start_date\np1,e1,\n")
+    scenario = tmp_path / "people.yaml"
+    scenario.write_text(
+        "name: people\ntenant: t\nsource: test\nsteps:\n  - step: appoint\n"
+        "    type: AppointPostholder\n    rows_csv:\n      file: people.csv\n      columns:\n"
+        "        post_id: post_id\n        person_ref: person_ref\n        start_date: start_date\n"
+    )
+    with pytest.raises(ScenarioError, match="appoint:p1"):
+        load_scenario(scenario)
+    (tmp_path / "people.csv").write_text("post_id,person_ref,start_date\n,e2,2018-04-01\n")
+    with pytest.raises(ScenarioError, match="row 2"):
+        load_scenario(scenario)
