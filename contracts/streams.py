@@ -13,7 +13,12 @@ TENANT_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 DEFAULT_TENANT = "default"
 
 SYSTEM = "_system"
-"""The hash tag of the system's own streams (the tenant registry); no tenant can be named so."""
+"""The hash tag of the system's own streams (the tenant registry); no tenant can be named so.
+
+A deployment may name another (`ESTAB_SYSTEM`, starting with `_`), so that several stacks (a
+training copy beside the live one, or each test of a suite) share one Redis without seeing each
+other's tenants."""
+SYSTEM_PATTERN = re.compile(r"^_[a-z0-9_-]{1,62}$")
 TENANT_EVENTS = "tenants.events"
 
 ESTABLISHMENT_COMMANDS = "establishment.commands"
@@ -75,9 +80,9 @@ class StoreKeys:
         return cls.for_base(stream_key(tenant, stream))
 
     @classmethod
-    def for_system(cls, stream: str) -> StoreKeys:
+    def for_system(cls, stream: str, system: str = SYSTEM) -> StoreKeys:
         """Keys of one of the system's own event stores (`{_system}:<stream>`)."""
-        return cls.for_base(f"{{{SYSTEM}}}:{stream}")
+        return cls.for_base(f"{{{system}}}:{stream}")
 
     @classmethod
     def for_base(cls, base: str) -> StoreKeys:

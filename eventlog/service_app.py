@@ -25,7 +25,7 @@ from eventlog.command_log import CommandLog
 from eventlog.health import install_health
 from eventlog.problems import install_problem_handlers
 from eventlog.subscribers import Subscription, consume
-from eventlog.tenant_registry import TenantLogs
+from eventlog.tenant_registry import OpenLog, TenantLogs
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Sequence
@@ -58,7 +58,7 @@ class ServiceSpec(Generic[LogT]):
     title: str
     description: str
     router: APIRouter
-    open_log: Callable[[Redis, str, Clock], LogT]
+    open_log: OpenLog[LogT]
     consumers: Sequence[Consumer[LogT]]
 
 
@@ -90,7 +90,7 @@ def service_app(spec: ServiceSpec[LogT], settings: Settings, clock: Clock) -> Fa
             await tenant_log.current()
             log.info("tenant served", tenant=tenant)
 
-        logs = TenantLogs(redis, spec.open_log, clock, serve_tenant)
+        logs = TenantLogs(redis, spec.open_log, clock, serve_tenant, settings.system)
         await logs.refresh()
         await broker.start()
         app.state.logs = logs

@@ -8,6 +8,8 @@ import socket
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from contracts.streams import SYSTEM, SYSTEM_PATTERN
+
 DEFAULT_PORTS = {"establishment": 8101, "grading": 8102, "recruitment": 8103, "finance": 8104}
 """Each service's default HTTP port (API.md)."""
 
@@ -25,6 +27,11 @@ class Settings(BaseSettings):
     redis_url: str = Field(  # type: ignore[pydantic-alias] # env names, not init keywords
         default="redis://127.0.0.1:6379/0",
         validation_alias=AliasChoices("ESTAB_REDIS_URL", "REDIS_URL", "redis_url"),
+    )
+    system: str = Field(
+        default=SYSTEM,
+        pattern=SYSTEM_PATTERN.pattern,
+        description="the tenant registry's namespace (`{_system}:tenants.events` by default)",
     )
     tenant_poll_ms: int = Field(
         default=250, ge=10, description="how often the tenant registry is re-read"

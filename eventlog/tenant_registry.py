@@ -10,6 +10,7 @@ refusing, the registry is read again, so a tenant provisioned a moment ago is kn
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from redis.asyncio import Redis
@@ -22,11 +23,23 @@ from eventlog.command_log import Accepted, CommandLog, Refused, Submitted
 from eventlog.tenant_directory import TenantDirectory, TenantRecord, decide_tenant
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Sequence
+    from collections.abc import Awaitable, Sequence
 
     from contracts.decisions import EventDraft
 
 LogT = TypeVar("LogT", bound=CommandLog[Any, Any])
+
+OpenLog = Callable[[Redis, TenantRecord, Clock], LogT]
+"""Opens a tenant's command log from the registry's record of it (its name and policies)."""
+
+
+def by_name(make: Callable[[Redis, str, Clock], LogT]) -> OpenLog[LogT]:
+    """An `OpenLog` for a log that needs only the tenant's name, not its policies."""
+
+    def open_log(redis: Redis, record: TenantRecord, clock: Clock) -> LogT:
+        return make(redis, record.tenant, clock)
+
+    return open_log
 
 
 class UnknownTenantError(LookupError):
@@ -43,8 +56,9 @@ class UnknownTenantError(LookupError):
 class TenantRegistry(CommandLog[ProvisionTenant, TenantDirectory]):
     """The system's registry of tenants, as recorded in its own stream."""
 
-    def __init__(self, redis: Redis, clock: Clock = system_clock) -> None:
-        super().__init__(redis, SYSTEM, TENANT_EVENTS, clock, StoreKeys.for_system(TENANT_EVENTS))
+    def __init__(self, redis: Redis, clock: Clock = system_clock, system: str = SYSTEM) -> None:
+        keys = StoreKeys.for_system(TENANT_EVENTS, system)
+        super().__init__(redis, system, TENANT_EVENTS, clock, keys)
 
     def new_projection(self) -> TenantDirectory:
         """No tenants yet."""
@@ -70,20 +84,22 @@ class TenantRegistry(CommandLog[ProvisionTenant, TenantDirectory]):
 class TenantLogs(Generic[LogT]):
     """The command log of every provisioned tenant this process serves, opened on first use.
 
-    `on_new` is called once for each tenant as it becomes known (its consumer groups and
-    subscribers are started there), whether the watcher or a request noticed it first.
+    `open_log` makes a tenant's log from its record (its name and policies); `on_new` is called
+    once for each tenant as it becomes known (its consumer groups and subscribers are started
+    there), whether the watcher or a request noticed it first.
     """
 
     def __init__(
         self,
         redis: Redis,
-        open_log: Callable[[Redis, str, Clock], LogT],
+        open_log: OpenLog[LogT],
         clock: Clock,
         on_new: Callable[[str, LogT], Awaitable[None]],
+        system: str = SYSTEM,
     ) -> None:
         self.redis = redis
         self.clock = clock
-        self.registry = TenantRegistry(redis, clock)
+        self.registry = TenantRegistry(redis, clock, system)
         self._open = open_log
         self._on_new = on_new
         self._logs: dict[str, LogT] = {}
@@ -100,7 +116,7 @@ class TenantLogs(Generic[LogT]):
         async with self._lock:
             new = [tenant for tenant in sorted(directory.tenants) if tenant not in self._logs]
             for tenant in new:
-                log = self._open(self.redis, tenant, self.clock)
+                log = self._open(self.redis, directory.tenants[tenant], self.clock)
                 await self._on_new(tenant, log)
                 self._logs[tenant] = log
         return new
@@ -134,7 +150,9 @@ class TenantLogs(Generic[LogT]):
         return (await self.registry.current()).tenants[tenant]
 
 
-async def provision_at(redis_url: str, *commands: ProvisionTenant) -> list[TenantRecord]:
+async def provision_at(
+    redis_url: str, *commands: ProvisionTenant, system: str = SYSTEM
+) -> list[TenantRecord]:
     """Provision each tenant in the registry of the Redis at `redis_url` (for `estab` and tools).
 
     Raises:
@@ -142,7 +160,7 @@ async def provision_at(redis_url: str, *commands: ProvisionTenant) -> list[Tenan
     """
     redis = Redis.from_url(redis_url)
     try:
-        registry = TenantRegistry(redis)
+        registry = TenantRegistry(redis, system=system)
         return [(await registry.provision(command))[0] for command in commands]
     finally:
         await redis.aclose()

@@ -25,6 +25,7 @@ from waiting import until
 from contracts.tenancy import ProvisionTenant
 from eventlog.audit import stream_bodies
 from eventlog.redis_server import EmbeddedRedis, free_port
+from eventlog.settings import Settings
 from eventlog.tenant_registry import TenantRegistry
 
 
@@ -49,16 +50,39 @@ async def redis(redis_url: str) -> AsyncIterator[Redis]:
         await client.aclose()
 
 
-async def provision(redis: Redis, tenant: str, **policy: Any) -> str:
-    """Record `tenant` in the tenant registry (every running service then serves it)."""
-    await TenantRegistry(redis).provision(ProvisionTenant(tenant=tenant, **policy))
+@pytest.fixture
+def system() -> str:
+    """This test's own tenant registry namespace (`ESTAB_SYSTEM`), so the services a test starts
+    serve only the tenants it provisions, not every tenant the session has made."""
+    return f"_t{uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def registry(redis: Redis, system: str) -> TenantRegistry:
+    """This test's tenant registry."""
+    return TenantRegistry(redis, system=system)
+
+
+async def provision(registry: TenantRegistry, tenant: str, **policy: Any) -> str:
+    """Record `tenant` in the registry (every service following it then serves the tenant)."""
+    await registry.provision(ProvisionTenant(tenant=tenant, **policy))
     return tenant
 
 
 @pytest.fixture
-async def tenant(redis: Redis) -> str:
+async def tenant(registry: TenantRegistry) -> str:
     """A provisioned tenant no other test uses."""
-    return await provision(redis, f"t-{uuid4().hex[:12]}")
+    return await provision(registry, f"t-{uuid4().hex[:12]}")
+
+
+@pytest.fixture
+def settings(redis_url: str, system: str) -> Callable[[str], Settings]:
+    """Settings of an in-process service on the suite's Redis and this test's registry."""
+
+    def of(service: str) -> Settings:
+        return Settings(service=service, redis_url=redis_url, system=system)
+
+    return of
 
 
 @pytest.fixture
@@ -70,10 +94,11 @@ async def with_catalogue(redis: Redis, tenant: str) -> None:
 class ServiceProcess:
     """A service started as its own process, exactly as `estab up` starts it."""
 
-    def __init__(self, module: str, redis_url: str, log: Path) -> None:
+    def __init__(self, module: str, redis_url: str, log: Path, system: str) -> None:
         self.module = module
         self.redis_url = redis_url
         self.log = log
+        self.system = system
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -84,6 +109,7 @@ class ServiceProcess:
             "ESTAB_REDIS_URL": self.redis_url,
             "ESTAB_PORT": str(self.port),
             "ESTAB_RECLAIM_IDLE_MS": "300",
+            "ESTAB_SYSTEM": self.system,
             "ESTAB_LOG_JSON": "true",
         }
         with self.log.open("ab") as out:
@@ -117,9 +143,9 @@ class ServiceProcess:
 
 
 @contextmanager
-def running(module: str, redis_url: str, log: Path) -> Iterator[ServiceProcess]:
-    """`module` started as its own process (serving every provisioned tenant), then stopped."""
-    service = ServiceProcess(module, redis_url, log)
+def running(module: str, redis_url: str, log: Path, system: str) -> Iterator[ServiceProcess]:
+    """`module` started as its own process (serving the test's tenants), then stopped."""
+    service = ServiceProcess(module, redis_url, log, system)
     service.start()
     try:
         yield service
@@ -128,30 +154,38 @@ def running(module: str, redis_url: str, log: Path) -> Iterator[ServiceProcess]:
 
 
 @pytest.fixture
-def establishment_service(redis_url: str, tenant: str, tmp_path: Path) -> Iterator[ServiceProcess]:
+def establishment_service(
+    redis_url: str, tenant: str, system: str, tmp_path: Path
+) -> Iterator[ServiceProcess]:
     """The establishment service in its own process, consuming `tenant`'s command stream."""
-    with running("services.establishment", redis_url, tmp_path / "svc.log") as service:
+    with running("services.establishment", redis_url, tmp_path / "svc.log", system) as service:
         yield service
 
 
 @pytest.fixture
-def grading_service(redis_url: str, tenant: str, tmp_path: Path) -> Iterator[ServiceProcess]:
+def grading_service(
+    redis_url: str, tenant: str, system: str, tmp_path: Path
+) -> Iterator[ServiceProcess]:
     """The grading service in its own process, consuming `tenant`'s establishment events."""
-    with running("services.grading", redis_url, tmp_path / "grading.log") as service:
+    with running("services.grading", redis_url, tmp_path / "grading.log", system) as service:
         yield service
 
 
 @pytest.fixture
-def recruitment_service(redis_url: str, tenant: str, tmp_path: Path) -> Iterator[ServiceProcess]:
+def recruitment_service(
+    redis_url: str, tenant: str, system: str, tmp_path: Path
+) -> Iterator[ServiceProcess]:
     """The recruitment service in its own process, consuming `tenant`'s establishment events."""
-    with running("services.recruitment", redis_url, tmp_path / "recruit.log") as service:
+    with running("services.recruitment", redis_url, tmp_path / "recruit.log", system) as service:
         yield service
 
 
 @pytest.fixture
-def finance_service(redis_url: str, tenant: str, tmp_path: Path) -> Iterator[ServiceProcess]:
+def finance_service(
+    redis_url: str, tenant: str, system: str, tmp_path: Path
+) -> Iterator[ServiceProcess]:
     """The finance service in its own process, consuming `tenant`'s establishment and grading."""
-    with running("services.finance", redis_url, tmp_path / "finance.log") as service:
+    with running("services.finance", redis_url, tmp_path / "finance.log", system) as service:
         yield service
 
 

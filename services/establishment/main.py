@@ -11,6 +11,7 @@ from contracts.streams import ESTABLISHMENT_COMMANDS, GRADING_EVENTS
 from eventlog.clock import Clock, system_clock
 from eventlog.service_app import Consumer, ServiceSpec, service_app
 from eventlog.settings import Settings
+from eventlog.tenant_registry import by_name
 from services.establishment.api import router
 from services.establishment.application import TenantEstablishment
 from services.establishment.evaluations import grading_events_handler
@@ -26,7 +27,7 @@ SPEC: ServiceSpec[TenantEstablishment] = ServiceSpec(
     title="Establishment control: establishment service",
     description="Posts, org units, reporting lines and funding links, as of any date.",
     router=router,
-    open_log=TenantEstablishment,
+    open_log=by_name(TenantEstablishment),
     consumers=(
         Consumer(ESTABLISHMENT_COMMANDS, GROUP, command_stream_handler),
         Consumer(GRADING_EVENTS, GROUP, grading_events_handler),

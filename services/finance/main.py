@@ -8,6 +8,7 @@ from contracts.streams import ESTABLISHMENT_EVENTS, GRADING_EVENTS
 from eventlog.clock import Clock, system_clock
 from eventlog.service_app import Consumer, ServiceSpec, service_app
 from eventlog.settings import Settings
+from eventlog.tenant_registry import by_name
 from services.finance.api import router
 from services.finance.application import TenantFinance
 from services.finance.handlers import GROUP, establishment_costs, grading_costs
@@ -22,7 +23,7 @@ SPEC: ServiceSpec[TenantFinance] = ServiceSpec(
     title="Establishment control: finance service",
     description="Cost ledgers, savings statements, funding streams and cost updates.",
     router=router,
-    open_log=TenantFinance,
+    open_log=by_name(TenantFinance),
     consumers=(
         Consumer(ESTABLISHMENT_EVENTS, GROUP, establishment_costs),
         Consumer(GRADING_EVENTS, GROUP, grading_costs),

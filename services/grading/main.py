@@ -8,6 +8,7 @@ from contracts.streams import ESTABLISHMENT_EVENTS
 from eventlog.clock import Clock, system_clock
 from eventlog.service_app import Consumer, ServiceSpec, service_app
 from eventlog.settings import Settings
+from eventlog.tenant_registry import by_name
 from services.grading.api import router
 from services.grading.application import TenantGrading
 from services.grading.handlers import GROUP, establishment_events_handler
@@ -22,7 +23,7 @@ SPEC: ServiceSpec[TenantGrading] = ServiceSpec(
     title="Establishment control: grading service",
     description="Pay spines, grades, on-cost rates and job evaluation, as of any date.",
     router=router,
-    open_log=TenantGrading,
+    open_log=by_name(TenantGrading),
     consumers=(Consumer(ESTABLISHMENT_EVENTS, GROUP, establishment_events_handler),),
 )
 

@@ -15,9 +15,9 @@ from contracts import recruitment as rc
 from contracts.establishment_view import EstablishmentView
 from contracts.pay_catalogue import PayCatalogueView
 from contracts.streams import ESTABLISHMENT_EVENTS, GRADING_EVENTS, RECRUITMENT_EVENTS
+from contracts.tenancy import TenantPolicy
 from eventlog.clock import Clock, system_clock
 from eventlog.command_log import CommandLog, Follower, Outcome, Submitted
-from eventlog.tenant_registry import TenantRegistry, UnknownTenantError
 from services.recruitment.domain import decide
 from services.recruitment.scene import Scene
 from services.recruitment.workforce import Workforce
@@ -28,47 +28,43 @@ if TYPE_CHECKING:
     from redis.asyncio import Redis
 
     from contracts.decisions import EventDraft
-    from contracts.tenancy import TenantPolicy
+    from eventlog.tenant_directory import TenantRecord
 
 
 class TenantRecruitment(CommandLog[rc.RecruitmentCommand, Workforce]):
     """Postholders, vacancy control and staff at risk of one tenant."""
 
-    def __init__(self, redis: Redis, tenant: str, clock: Clock = system_clock) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        tenant: str,
+        clock: Clock = system_clock,
+        policy: TenantPolicy | None = None,
+    ) -> None:
         super().__init__(redis, tenant, RECRUITMENT_EVENTS, clock)
         self.establishment = Follower(redis, tenant, ESTABLISHMENT_EVENTS, EstablishmentView, clock)
         self.grading = Follower(redis, tenant, GRADING_EVENTS, PayCatalogueView, clock)
-        self.registry = TenantRegistry(redis, clock)
-        self._policy: TenantPolicy | None = None
+        self.policy = policy or TenantPolicy()
+        """The tenant's policies as provisioned (they never change once recorded)."""
+
+    @classmethod
+    def open(cls, redis: Redis, record: TenantRecord, clock: Clock) -> TenantRecruitment:
+        """The log of a provisioned tenant, with the policies its registry record gives."""
+        return cls(redis, record.tenant, clock, record.policy)
 
     def new_projection(self) -> Workforce:
         """An empty record."""
         return Workforce()
 
-    async def policy(self) -> TenantPolicy:
-        """The tenant's policies, as the registry records them.
-
-        Raises:
-            UnknownTenantError: the tenant was never provisioned.
-        """
-        if self._policy is None:
-            record = (await self.registry.current()).tenants.get(self.tenant)
-            if record is None:
-                raise UnknownTenantError(self.tenant)
-            self._policy = record.policy
-        return self._policy
-
     def decide(self, command: rc.RecruitmentCommand, projection: Workforce) -> Sequence[EventDraft]:
         """Recruitment's rules, against the posts, catalogue and policy as now known."""
-        assert self._policy is not None, "execute reads the policy before deciding"
         scene = Scene(
-            projection, self.establishment.projection, self.grading.projection, self._policy
+            projection, self.establishment.projection, self.grading.projection, self.policy
         )
         return decide(command, scene)
 
     async def execute(self, submitted: Sequence[Submitted[rc.RecruitmentCommand]]) -> list[Outcome]:
-        """Bring the followed streams and the policy up to date, then decide and record as usual."""
-        await self.policy()
+        """Bring the followed streams up to date, then decide and record as usual."""
         await self.establishment.current()
         await self.grading.current()
         return await super().execute(submitted)
@@ -79,5 +75,5 @@ class TenantRecruitment(CommandLog[rc.RecruitmentCommand, Workforce]):
             await self.known_at(moment),
             await self.establishment.known_at(moment),
             await self.grading.known_at(moment),
-            await self.policy(),
+            self.policy,
         )

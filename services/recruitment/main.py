@@ -22,7 +22,7 @@ SPEC: ServiceSpec[TenantRecruitment] = ServiceSpec(
     title="Establishment control: recruitment service",
     description="Vacancies, postholders, vacancy control, staff at risk and redeployment.",
     router=router,
-    open_log=TenantRecruitment,
+    open_log=TenantRecruitment.open,
     consumers=(Consumer(ESTABLISHMENT_EVENTS, GROUP, establishment_events_handler),),
 )
 

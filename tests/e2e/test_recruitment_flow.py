@@ -16,7 +16,8 @@ import httpx
 import pytest
 from conftest import ServiceProcess, provision
 from driving import caught_up, get, load
-from redis.asyncio import Redis
+
+from eventlog.tenant_registry import TenantRegistry
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis]
 
@@ -35,9 +36,9 @@ def services(
 
 
 @pytest.fixture
-async def required(redis: Redis) -> str:
+async def required(registry: TenantRegistry) -> str:
     """A tenant that refuses an appointment without a live approval to recruit (as Leeds)."""
-    return await provision(redis, f"t-{uuid4().hex[:12]}", vacancy_control="required")
+    return await provision(registry, f"t-{uuid4().hex[:12]}", vacancy_control="required")
 
 
 def test_seed_000_six_postholders_are_at_risk_with_suitable_alternatives(

@@ -7,7 +7,7 @@ records it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 from uuid import uuid4
 
@@ -20,6 +20,7 @@ from redis.asyncio import Redis
 from contracts import establishment as est
 from eventlog.command_log import Accepted, Submitted
 from eventlog.settings import Settings
+from eventlog.tenant_registry import TenantRegistry
 from services.establishment.application import TenantEstablishment
 from services.recruitment.main import create_app
 
@@ -54,8 +55,8 @@ async def establish(redis: Redis, tenant: str) -> None:
 
 
 @pytest.fixture
-async def client(redis_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(service="recruitment", redis_url=redis_url))
+async def client(settings: Callable[[str], Settings]) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings("recruitment"))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://recruitment") as http:
@@ -91,8 +92,8 @@ async def advisory(redis: Redis, tenant: str, client: httpx.AsyncClient) -> Hr:
 
 
 @pytest.fixture
-async def required(redis: Redis, client: httpx.AsyncClient) -> Hr:
-    tenant = await provision(redis, f"t-{uuid4().hex[:12]}", vacancy_control="required")
+async def required(redis: Redis, registry: TenantRegistry, client: httpx.AsyncClient) -> Hr:
+    tenant = await provision(registry, f"t-{uuid4().hex[:12]}", vacancy_control="required")
     await establish(redis, tenant)
     return Hr(client, tenant)
 

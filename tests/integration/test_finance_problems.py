@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
@@ -14,8 +14,10 @@ pytestmark = pytest.mark.redis
 
 
 @pytest.fixture
-async def finance(redis_url: str, tenant: str) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(service="finance", redis_url=redis_url))
+async def finance(
+    settings: Callable[[str], Settings], tenant: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings("finance"))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from decimal import Decimal
 from typing import Any
 
@@ -76,8 +76,10 @@ def _po6_top() -> Decimal:
 
 
 @pytest.fixture
-async def finance(redis_url: str, tenant: str) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(service="finance", redis_url=redis_url))
+async def finance(
+    settings: Callable[[str], Settings], tenant: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings("finance"))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(

@@ -7,7 +7,7 @@ November and back-dated to 1 April, is recorded "in November".
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -43,9 +43,10 @@ def clock() -> SetClock:
 
 
 @pytest.fixture
-async def grading(redis_url: str, tenant: str, clock: SetClock) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(service="grading", redis_url=redis_url)
-    app = create_app(settings, clock)
+async def grading(
+    settings: Callable[[str], Settings], tenant: str, clock: SetClock
+) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings("grading"), clock)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(
