@@ -96,14 +96,14 @@ def service_app(spec: ServiceSpec[LogT], settings: Settings, clock: Clock) -> Fa
         app.state.logs = logs
         app.state.subscriptions = subscriptions
         app.state.redis = redis
-        watcher = asyncio.create_task(_watch(logs, settings.tenant_poll_ms / 1000))
+        stopping = asyncio.Event()
+        watcher = asyncio.create_task(_watch(logs, settings.tenant_poll_ms / 1000, stopping))
         log.info("ready", tenants=logs.served, port=settings.listen_port)
         try:
             yield
         finally:
-            watcher.cancel()
-            with suppress(asyncio.CancelledError):
-                await watcher
+            stopping.set()
+            await watcher
             await broker.stop()
             await redis.aclose()
             log.info("stopped")
@@ -117,10 +117,17 @@ def service_app(spec: ServiceSpec[LogT], settings: Settings, clock: Clock) -> Fa
     return app
 
 
-async def _watch(logs: TenantLogs[Any], seconds: float) -> None:
-    """Follow the tenant registry: a tenant provisioned anywhere is served here within `seconds`."""
-    while True:
-        await asyncio.sleep(seconds)
+async def _watch(logs: TenantLogs[Any], seconds: float, stopping: asyncio.Event) -> None:
+    """Follow the tenant registry: a tenant provisioned anywhere is served here within `seconds`.
+
+    It ends when `stopping` is set rather than by cancellation, because a cancelled Redis read
+    can come back as a connection error, which the loop must survive while it is running (a
+    Redis outage; /health reports it).
+    """
+    while not stopping.is_set():
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), seconds)
+            return
         try:
             await logs.refresh()
         except Exception:
