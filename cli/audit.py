@@ -7,9 +7,16 @@ from typing import Any
 from redis.asyncio import Redis
 
 from contracts.staffing_view import StaffingView
-from contracts.streams import ESTABLISHMENT_EVENTS, EVENT_STREAMS, RECRUITMENT_EVENTS, StoreKeys
+from contracts.streams import (
+    ESTABLISHMENT_EVENTS,
+    EVENT_STREAMS,
+    RECRUITMENT_EVENTS,
+    SYSTEM,
+    TENANT_EVENTS,
+    StoreKeys,
+)
 from eventlog import command_log
-from eventlog.audit import tenants_with_logs, verify_stream
+from eventlog.audit import tenants_with_logs, verify_store, verify_stream
 from eventlog.store import EventStore
 from services.establishment.replay import replay
 from services.establishment.views import structure
@@ -19,11 +26,26 @@ from services.finance.ledger import ledger
 
 
 async def verify_all(redis_url: str, tenants: list[str]) -> list[tuple[str, str, Any]]:
-    """(tenant, stream, report) for every event stream of `tenants` (all tenants if empty)."""
+    """(tenant, stream, report) for every event stream of `tenants` (all tenants if empty).
+
+    Without a choice of tenants the tenant registry itself is verified first: it is hash-chained
+    like every other log, and it decides which tenants exist.
+    """
     redis = Redis.from_url(redis_url)
     try:
         chosen = tenants or await tenants_with_logs(redis)
-        return [
+        registry = (
+            []
+            if tenants
+            else [
+                (
+                    SYSTEM,
+                    TENANT_EVENTS,
+                    await verify_store(redis, StoreKeys.for_system(TENANT_EVENTS)),
+                )
+            ]
+        )
+        return registry + [
             (tenant, stream, await verify_stream(redis, tenant, stream))
             for tenant in chosen
             for stream in EVENT_STREAMS

@@ -11,7 +11,9 @@ def structure_table(view: dict[str, Any]) -> Table:
     """The posts of a structure view, one row each, with the totals as the caption."""
     table = Table(
         title=f"Establishment as of {view['as_of']} (known at {view.get('known_at') or 'now'})",
-        caption=f"{view['totals']['posts']} posts, {view['totals']['fte']} FTE",
+        caption=f"{view['totals']['posts']} posts, {view['totals']['fte']} FTE; "
+        f"{view['totals']['headcount']} people in post ({view['totals']['fte_in_post']} FTE), "
+        f"{view['totals']['vacant_fte']} FTE vacant",
     )
     for column in ("post", "title", "grade", "FTE", "org unit", "reports to", "budget"):
         table.add_column(column, justify="right" if column in {"FTE", "budget"} else "left")

@@ -29,8 +29,13 @@ async def tenants_with_logs(redis: Redis) -> list[str]:
 
 
 async def verify_stream(redis: Redis, tenant: str, stream: str) -> ChainReport:
-    """Walk one stream's chain from the first event and compare its end with the head."""
-    store = EventStore(redis, StoreKeys.for_stream(tenant, stream))
+    """Walk one of a tenant's streams from the first event and compare its end with the head."""
+    return await verify_store(redis, StoreKeys.for_stream(tenant, stream))
+
+
+async def verify_store(redis: Redis, keys: StoreKeys) -> ChainReport:
+    """Walk one event store's chain from the first event and compare its end with the head."""
+    store = EventStore(redis, keys)
     verifier = ChainVerifier()
     async for page in store.pages():
         for entry_id, raw in page:
