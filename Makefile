@@ -43,6 +43,8 @@ bench: setup
 	$(UV) run python bench/grading.py
 	$(UV) run python bench/finance.py
 	$(UV) run python bench/recruitment.py
+	$(UV) run python bench/tenants.py
+	$(UV) run python bench/imports.py
 
 clean:
 	rm -rf $(TOOLS) .venv data

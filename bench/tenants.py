@@ -1,0 +1,99 @@
+"""Tenants benchmark: how soon every running service serves a tenant provisioned while it runs.
+
+    uv run python bench/tenants.py [--tenants 20]
+
+Starts the embedded Redis and the four services (as `estab up` does, on free ports), provisions
+`--tenants` tenants one at a time over `POST /tenants`, and measures for each the time until all
+four services list its consumer groups in `/progress` — with no request naming the tenant, so it
+is the registry watcher (`ESTAB_TENANT_POLL_MS`, default 250 ms) that notices. Prints the figures
+and appends them, with machine and date, to bench/RESULTS.md. The limit is the issue's: within a
+second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+from cli.supervisor import Stack
+from contracts.tenancy import ProvisionTenant
+from eventlog.redis_server import free_port
+
+LIMIT_S = 1.0
+
+
+def served_by_all(urls: list[str], tenant: str, deadline: float) -> float:
+    """Seconds until every service at `urls` follows `tenant`'s streams (or the deadline)."""
+    began = time.perf_counter()
+    waiting = set(urls)
+    while waiting and time.perf_counter() < deadline:
+        for url in sorted(waiting):
+            groups = httpx.get(f"{url}/progress", timeout=10).json()["groups"]
+            if any(group["stream"].startswith(f"{{{tenant}}}:") for group in groups):
+                waiting.discard(url)
+        time.sleep(0.005)
+    if waiting:
+        raise RuntimeError(f"{sorted(waiting)} never served {tenant}")
+    return time.perf_counter() - began
+
+
+def main() -> None:
+    """Run and record the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tenants", type=int, default=20)
+    count = parser.parse_args().tenants
+    with tempfile.TemporaryDirectory() as folder:
+        stack = Stack(
+            Path(folder), [ProvisionTenant(tenant="default")], port_offset=free_port() - 8101
+        )
+        stack.start()
+        try:
+            urls = [spec.url(stack.host) for spec in stack.services()]
+            seconds = []
+            for number in range(count):
+                tenant = f"bench-{number:03d}"
+                reply = httpx.post(f"{urls[0]}/tenants", json={"tenant": tenant}, timeout=30)
+                reply.raise_for_status()
+                seconds.append(served_by_all(urls, tenant, time.perf_counter() + 30))
+        finally:
+            stack.stop()
+    median, worst = statistics.median(seconds), max(seconds)
+    p95 = statistics.quantiles(seconds, n=20)[-1] if len(seconds) > 1 else worst
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "",
+        (
+            f"### {stamp} — {platform.node()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}"
+        ),
+        "",
+        (
+            f"A tenant provisioned while the stack runs, {count} tenants one after another "
+            f"(`uv run python bench/tenants.py --tenants {count}`)"
+        ),
+        "",
+        "| measure | figure | limit |",
+        "|---|---|---|",
+        (
+            "| POST /tenants 201 until all four services serve it, median | "
+            f"{median * 1000:.0f} ms | {LIMIT_S * 1000:.0f} ms |"
+        ),
+        f"| the same, p95 | {p95 * 1000:.0f} ms | {LIMIT_S * 1000:.0f} ms |",
+        f"| the same, slowest | {worst * 1000:.0f} ms | {LIMIT_S * 1000:.0f} ms |",
+        "",
+    ]
+    print("\n".join(lines))
+    with Path(__file__).with_name("RESULTS.md").open("a") as out:
+        out.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
