@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import httpx
+from results import record
 
 from cli.stack_file import StackAddress, write_stack
 from cli.supervisor import Stack
@@ -104,32 +103,19 @@ def main() -> None:
         finally:
             stack.stop()
     commands = len(plan.steps)
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [
-        "",
-        (
-            f"### {stamp} — {platform.node()}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}"
-        ),
-        "",
-        (
-            f"`estab import` of a {posts:,}-row posts report, {commands:,} commands "
-            f"(`uv run python bench/imports.py --posts {posts}`)"
-        ),
-        "",
-        "| measure | figure | limit |",
-        "|---|---|---|",
-        f"| read and plan the file (pure) | {plan_s:.2f} s | — |",
-        (
-            f"| import over HTTP, one command per request | {first_s:.1f} s "
-            f"({commands / first_s:,.0f} commands/s) | — |"
-        ),
-        f"| the same import again (records nothing) | {again_s:.1f} s | — |",
-        "",
-    ]
-    print("\n".join(lines))
-    with Path(__file__).with_name("RESULTS.md").open("a") as out:
-        out.write("\n".join(lines) + "\n")
+    record(
+        f"`estab import` of a {posts:,}-row posts report, {commands:,} commands "
+        f"(`uv run python bench/imports.py --posts {posts}`)",
+        [
+            ("read and plan the file (pure)", f"{plan_s:.2f} s", "—"),
+            (
+                "import over HTTP, one command per request",
+                f"{first_s:.1f} s ({commands / first_s:,.0f} commands/s)",
+                "—",
+            ),
+            ("the same import again (records nothing)", f"{again_s:.1f} s", "—"),
+        ],
+    )
 
 
 if __name__ == "__main__":

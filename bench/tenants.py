@@ -13,15 +13,14 @@ second.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
+import math
 import statistics
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+from results import record
 
 from cli.supervisor import Stack
 from contracts.tenancy import ProvisionTenant
@@ -66,33 +65,21 @@ def main() -> None:
         finally:
             stack.stop()
     median, worst = statistics.median(seconds), max(seconds)
-    p95 = statistics.quantiles(seconds, n=20)[-1] if len(seconds) > 1 else worst
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [
-        "",
-        (
-            f"### {stamp} — {platform.node()}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}"
-        ),
-        "",
-        (
-            f"A tenant provisioned while the stack runs, {count} tenants one after another "
-            f"(`uv run python bench/tenants.py --tenants {count}`)"
-        ),
-        "",
-        "| measure | figure | limit |",
-        "|---|---|---|",
-        (
-            "| POST /tenants 201 until all four services serve it, median | "
-            f"{median * 1000:.0f} ms | {LIMIT_S * 1000:.0f} ms |"
-        ),
-        f"| the same, p95 | {p95 * 1000:.0f} ms | {LIMIT_S * 1000:.0f} ms |",
-        f"| the same, slowest | {worst * 1000:.0f} ms | {LIMIT_S * 1000:.0f} ms |",
-        "",
-    ]
-    print("\n".join(lines))
-    with Path(__file__).with_name("RESULTS.md").open("a") as out:
-        out.write("\n".join(lines) + "\n")
+    p95 = sorted(seconds)[math.ceil(0.95 * len(seconds)) - 1]
+    limit = f"{LIMIT_S * 1000:.0f} ms"
+    record(
+        f"A tenant provisioned while the stack runs, {count} tenants one after another "
+        f"(`uv run python bench/tenants.py --tenants {count}`)",
+        [
+            (
+                "POST /tenants 201 until all four services serve it, median",
+                f"{median * 1000:.0f} ms",
+                limit,
+            ),
+            ("the same, p95", f"{p95 * 1000:.0f} ms", limit),
+            ("the same, slowest", f"{worst * 1000:.0f} ms", limit),
+        ],
+    )
 
 
 if __name__ == "__main__":

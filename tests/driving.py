@@ -6,20 +6,23 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import orjson
 from redis import Redis
-from waiting import until
+from waiting import until, until_async
 
 from contracts.streams import stream_key
 from scenarios.loader import bundled_scenario, http_request, load_scenario, service_of
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
     from pathlib import Path
 
     from conftest import ServiceProcess
+    from fastapi import FastAPI
 
 Services = dict[str, "ServiceProcess"]
 
@@ -147,3 +150,24 @@ def estab_import(
         str(data_dir),
         *extra,
     )
+
+
+@asynccontextmanager
+async def in_process(app: FastAPI, tenant: str | None = None) -> AsyncIterator[httpx.AsyncClient]:
+    """A service app run in this process, lifespan and all, and a client speaking for `tenant`."""
+    headers = {"X-Tenant": tenant} if tenant else {}
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://service", headers=headers, timeout=60
+        ) as client:
+            yield client
+
+
+async def caught_up_in_process(client: httpx.AsyncClient, seconds: float = 60) -> None:
+    """`caught_up` for a service run `in_process`."""
+
+    async def done() -> bool:
+        return bool((await client.get("/progress")).json()["caught_up"])
+
+    await until_async(done, "the in-process service to catch up with its streams", seconds)

@@ -14,6 +14,7 @@ from uuid import uuid4
 import httpx
 import pytest
 from conftest import provision
+from driving import in_process
 from grade_catalogue import record_catalogue
 from redis.asyncio import Redis
 
@@ -56,11 +57,8 @@ async def establish(redis: Redis, tenant: str) -> None:
 
 @pytest.fixture
 async def client(settings: Callable[[str], Settings]) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings("recruitment"))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://recruitment") as http:
-            yield http
+    async with in_process(create_app(settings("recruitment"))) as http:
+        yield http
 
 
 class Hr:

@@ -8,13 +8,11 @@ twice (the idempotency key is the establishment event's id).
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections import Counter
 from typing import Any
 
-import httpx
 import pytest
+from driving import caught_up, get
 from grade_catalogue import record_catalogue
 from redis.asyncio import Redis
 
@@ -93,16 +91,7 @@ async def test_sigkill_between_read_and_ack_loses_and_duplicates_nothing(
     assert killed_at < POSTS, "the kill came too late to test anything"
     recruitment_service.start()
 
-    client = httpx.AsyncClient(
-        base_url=recruitment_service.url, headers={"X-Tenant": tenant}, timeout=30
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        progress = (await client.get("/progress")).json()
-        if progress["caught_up"]:
-            break
-        assert time.monotonic() < deadline, f"stuck: {progress}"
-        await asyncio.sleep(0.05)
+    caught_up(recruitment_service)
     events = await placed(redis, tenant)
     per_contract = Counter(event["payload"]["contract_id"] for event in events)
     assert len(per_contract) == POSTS
@@ -111,6 +100,5 @@ async def test_sigkill_between_read_and_ack_loses_and_duplicates_nothing(
     assert await redis.xlen(stream_key(tenant, RECRUITMENT_REJECTIONS)) == 0
     group = stream_key(tenant, ESTABLISHMENT_EVENTS)
     assert (await redis.xpending(group, "recruitment"))["pending"] == 0
-    risk = (await client.get("/at-risk", params={"as_of": "2018-04-01"})).json()
-    await client.aclose()
+    risk = get(recruitment_service, tenant, "/at-risk", as_of="2018-04-01")
     assert risk["totals"] == {"people": POSTS, "posts": POSTS}

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
+from driving import in_process
 
 from eventlog.settings import Settings
 from services.finance.main import create_app
@@ -17,13 +18,8 @@ pytestmark = pytest.mark.redis
 async def finance(
     settings: Callable[[str], Settings], tenant: str
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings("finance"))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://finance", headers={"X-Tenant": tenant}
-        ) as client:
-            yield client
+    async with in_process(create_app(settings("finance")), tenant) as client:
+        yield client
 
 
 @pytest.mark.parametrize(

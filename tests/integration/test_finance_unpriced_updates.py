@@ -7,14 +7,13 @@ from April 2019, so a post established in April 2018 cannot be priced in 2018/19
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import AsyncIterator, Callable
 from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
+from driving import caught_up_in_process, in_process
 from redis.asyncio import Redis
 from seed_000 import BASIS, OLD_SPINE_2018
 
@@ -79,22 +78,8 @@ def _po6_top() -> Decimal:
 async def finance(
     settings: Callable[[str], Settings], tenant: str
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings("finance"))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://finance", headers={"X-Tenant": tenant}
-        ) as client:
-            yield client
-
-
-async def _caught_up(finance: httpx.AsyncClient, seconds: float = 30) -> None:
-    """Wait (with a deadline) until finance has read and acknowledged every stream it follows."""
-    deadline = time.monotonic() + seconds
-    while not (await finance.get("/progress")).json()["caught_up"]:
-        if time.monotonic() > deadline:
-            pytest.fail("finance never caught up with its streams")
-        await asyncio.sleep(0.05)
+    async with in_process(create_app(settings("finance")), tenant) as client:
+        yield client
 
 
 async def _grading(redis: Redis, tenant: str, *messages: dict[str, Any]) -> None:
@@ -119,7 +104,7 @@ async def test_an_unpriced_post_is_published_saying_why_then_priced(
         [Submitted(with_post_id(command_from_message(message)), None) for message in POSTS]
     )
     assert all(isinstance(outcome, Accepted) for outcome in outcomes), outcomes
-    await _caught_up(finance)
+    await caught_up_in_process(finance)
 
     updates = [update for update in await _updates(redis, tenant) if update["post_id"] == "p"]
     [first] = [update for update in updates if update["fy"] == 2018]
@@ -140,7 +125,7 @@ async def test_an_unpriced_post_is_published_saying_why_then_priced(
     assert view["unpriced_totals"]["posts"] == 1
 
     await _grading(redis, tenant, {**RATES, "effective_date": "2018-04-01"})
-    await _caught_up(finance)
+    await caught_up_in_process(finance)
     final = [
         update
         for update in await _updates(redis, tenant)

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from driving import in_process
 from redis.asyncio import Redis
 
 from contracts.streams import GRADING_EVENTS, StoreKeys
@@ -46,13 +47,8 @@ def clock() -> SetClock:
 async def grading(
     settings: Callable[[str], Settings], tenant: str, clock: SetClock
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings("grading"), clock)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://grading", headers={"X-Tenant": tenant}
-        ) as client:
-            yield client
+    async with in_process(create_app(settings("grading"), clock), tenant) as client:
+        yield client
 
 
 async def post(client: httpx.AsyncClient, command: dict[str, Any]) -> httpx.Response:
