@@ -10,8 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from finance_council import Council, basis_cost
 from seed_000 import BASIS, OLD_SPINE_2018
-from test_finance import Council, basis_cost
 
 from contracts.money import PENNY
 from services.finance.apportion import apportion

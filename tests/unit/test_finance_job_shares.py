@@ -10,8 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from seed_000 import BASIS, OLD_SPINE_2018
-from test_finance import Council, basis_cost
+from finance_council import Council, basis_cost, basis_council
+from seed_000 import OLD_SPINE_2018
 
 from contracts.money import PENNY
 from services.finance.costing import FORECAST, Policy, rate
@@ -25,23 +25,9 @@ def _person(point: int, fte: str) -> Decimal:
 
 
 def _council(start: str = "2018-04-01") -> Council:
-    council = Council()
-    for command in BASIS:
-        council.run(command)
-    council.run(
-        {"type": "CreateOrgUnit", "org_unit_id": "u", "name": "U", "effective_date": "2018-04-01"}
-    )
-    council.run(
-        {
-            "type": "CreatePost",
-            "post_id": "p",
-            "title": "Officer",
-            "grade": "PO6",
-            "fte": "1",
-            "org_unit_id": "u",
-            "effective_date": start,
-        }
-    )
+    council = basis_council()
+    council.unit()
+    council.officer(effective=start)
     return council
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from finance_council import Council
 from rich.console import Console
 from seed_000 import BASIS
-from test_finance import Council
 
 from cli import main
 from cli.render import ledger_table

@@ -12,8 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from finance_council import Council, basis_cost, basis_council
 from seed_000 import BASIS, OLD_SPINE_2018
-from test_finance import Council, basis_cost
 
 from contracts import finance as fi
 from contracts.money import PENNY
@@ -28,12 +28,8 @@ RATES = next(item for item in BASIS if item["type"] == "SetOnCostRates")
 
 
 def _council() -> Council:
-    council = Council()
-    for command in BASIS:
-        council.run(command)
-    council.run(
-        {"type": "CreateOrgUnit", "org_unit_id": "u", "name": "U", "effective_date": "2018-04-01"}
-    )
+    council = basis_council()
+    council.unit()
     return council
 
 
@@ -185,20 +181,8 @@ def test_no_on_cost_rates_for_an_earlier_year_is_unpriced_then_and_published_so(
         }
     )
     council.run({**RATES, "effective_date": "2019-04-01"})
-    council.run(
-        {"type": "CreateOrgUnit", "org_unit_id": "u", "name": "U", "effective_date": "2018-04-01"}
-    )
-    council.run(
-        {
-            "type": "CreatePost",
-            "post_id": "p",
-            "title": "Officer",
-            "grade": "PO6",
-            "fte": "1",
-            "org_unit_id": "u",
-            "effective_date": "2018-04-01",
-        }
-    )
+    council.unit()
+    council.officer()
     [item] = _ledger(council)["unpriced"]
     assert "no on-cost rates" in item["problem"]
     full = basis_cost(OLD_SPINE_2018["49"], "1").quantize(PENNY)

@@ -3,143 +3,18 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import uuid4
 
 import pytest
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
+from recruitment_world import COMMANDS, World, appoint, chief_officers
 
-from contracts import recruitment as rc
-from contracts.decisions import DomainError
-from contracts.establishment_view import EstablishmentView
-from contracts.pay_catalogue import PayCatalogueView
 from contracts.rejections import Reason
-from contracts.tenancy import TenantPolicy
-from services.recruitment.domain import decide
-from services.recruitment.scene import Scene
 from services.recruitment.views import at_risk, postholders, vacancies
-from services.recruitment.workforce import Workforce
-
-COMMANDS: TypeAdapter[rc.RecruitmentCommand] = TypeAdapter(rc.RecruitmentCommand)
-
-
-class World:
-    """Establishment and grading facts stated directly; recruitment's decided and folded."""
-
-    def __init__(self, pay: PayCatalogueView | None = None) -> None:
-        self.establishment = EstablishmentView()
-        self.pay = pay or PayCatalogueView()
-        self.workforce = Workforce()
-        self.policy = TenantPolicy()
-        self.sequence = 0
-
-    @property
-    def scene(self) -> Scene:
-        return Scene(self.workforce, self.establishment, self.pay, self.policy)
-
-    def _event(
-        self, kind: str, aggregate: str, effective: str, payload: dict[str, Any]
-    ) -> dict[str, Any]:
-        self.sequence += 1
-        return {
-            "event_id": str(uuid4()),
-            "type": kind,
-            "aggregate_type": "x",
-            "aggregate_id": aggregate,
-            "aggregate_version": 1,
-            "sequence": self.sequence,
-            "effective_date": effective,
-            "recorded_at": f"2026-01-01T00:00:00.{self.sequence:06d}Z",
-            "payload": payload,
-        }
-
-    def unit(self, unit_id: str, parent: str | None = None) -> None:
-        payload = {"org_unit_id": unit_id, "name": unit_id, "parent_id": parent}
-        self.establishment.apply(self._event("OrgUnitCreated", unit_id, "2000-01-01", payload))
-
-    def post(self, post_id: str, grade: str, effective: str = "2017-04-01", **fields: Any) -> None:
-        payload = {
-            "post_id": post_id,
-            "title": post_id,
-            "grade": grade,
-            "fte": "1",
-            "org_unit_id": "cf",
-            **fields,
-        }
-        self.establishment.apply(self._event("PostCreated", post_id, effective, payload))
-
-    def delete(self, post_id: str, effective: str = "2018-04-01") -> str:
-        event = self._event("PostDeleted", post_id, effective, {"post_id": post_id})
-        self.establishment.apply(event)
-        return str(event["event_id"])
-
-    def change_fte(self, post_id: str, fte: str, effective: str) -> None:
-        payload = {"post_id": post_id, "fte": fte}
-        self.establishment.apply(self._event("PostFTEChanged", post_id, effective, payload))
-
-    def place_at_risk(self, post_id: str, effective: str = "2018-04-01") -> list[dict[str, Any]]:
-        event_id = self.delete(post_id, effective)
-        return self.run(
-            {
-                "type": "PlaceAtRisk",
-                "post_id": post_id,
-                "effective_date": effective,
-                "source_event_id": event_id,
-            }
-        )
-
-    def grade(self, grade: str, percent: str) -> None:
-        payload = {"grade": grade, "director_percent": percent}
-        self.pay.apply(self._event("GradeDefined", grade, "2017-04-01", payload))
-
-    def run(self, message: dict[str, Any]) -> list[dict[str, Any]]:
-        drafts = decide(COMMANDS.validate_python(message), self.scene)
-        events = []
-        for draft in drafts:
-            self.sequence += 1
-            event = {
-                "type": draft.type,
-                "aggregate_type": draft.aggregate_type,
-                "aggregate_id": draft.aggregate_id,
-                "aggregate_version": draft.expected_version + 1,
-                "effective_date": draft.effective_date,
-                "payload": draft.payload,
-            }
-            self.workforce.apply(event)
-            events.append(event)
-        return events
-
-    def refused(self, message: dict[str, Any]) -> DomainError:
-        with pytest.raises(DomainError) as caught:
-            decide(COMMANDS.validate_python(message), self.scene)
-        return caught.value
-
-
-def appoint(post_id: str, person: str, start: str = "2017-04-01", **fields: Any) -> dict[str, Any]:
-    return {
-        "type": "AppointPostholder",
-        "post_id": post_id,
-        "person_ref": person,
-        "start_date": start,
-        **fields,
-    }
 
 
 @pytest.fixture
 def world() -> World:
-    world = World()
-    world.unit("council")
-    world.unit("cf", "council")
-    world.pay.apply(
-        world._event("DirectorSalarySet", "director", "2017-04-01", {"annual": "122524"})
-    )
-    for grade, percent in (
-        ("Dir 45%", "45"),
-        ("Dir 52.5%", "52.5"),
-        ("Dir 60%", "60"),
-        ("Dir 80%", "80"),
-    ):
-        world.grade(grade, percent)
-    return world
+    return chief_officers("45", "52.5", "60", "80")
 
 
 def test_vacancy_counts_before_and_after_an_appointment(world: World) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from grade_catalogue import njc_catalogue
-from test_recruitment import World, appoint
+from recruitment_world import World, appoint
 
 from contracts.rejections import Reason
 from services.recruitment.grade_ladder import ladder, suitable
@@ -29,9 +29,7 @@ def world() -> World:
     world.unit("cf", "council")
     spine = {"scheme": "NJC", "points": POINTS}
     world.pay.apply(world._event("PayScalePublished", "NJC", "2017-04-01", spine))
-    world.pay.apply(
-        world._event("DirectorSalarySet", "director", "2017-04-01", {"annual": "100000"})
-    )
+    world.director("100000")
     define(world, "PO5", scheme="NJC", scp_min=40, scp_max=41)
     define(world, "PO6", scheme="NJC", scp_min=42, scp_max=43)
     for percent in ("45", "52.5", "60", "70"):

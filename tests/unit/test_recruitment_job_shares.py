@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_recruitment import World, appoint
+from recruitment_world import World, appoint, chief_officers
 
 from contracts.rejections import Reason
 from services.recruitment.views import at_risk, roster, vacancies
@@ -11,13 +11,7 @@ from services.recruitment.views import at_risk, roster, vacancies
 
 @pytest.fixture
 def world() -> World:
-    world = World()
-    world.unit("council")
-    world.unit("cf", "council")
-    salary = {"annual": "122524"}
-    world.pay.apply(world._event("DirectorSalarySet", "director", "2017-04-01", salary))
-    for grade, percent in (("Dir 45%", "45"), ("Dir 52.5%", "52.5")):
-        world.grade(grade, percent)
+    world = chief_officers("45", "52.5")
     world.post("shared", "Dir 52.5%")
     return world
 

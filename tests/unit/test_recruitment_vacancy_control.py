@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from test_recruitment import World, appoint
+from recruitment_world import World, appoint, chief_officers
 
 from contracts import recruitment as rc
 from contracts.rejections import Reason
@@ -19,13 +19,7 @@ BOARD = {"decided_by": "Executive Board", "reference": "EB-2017-06"}
 
 @pytest.fixture
 def world() -> World:
-    world = World()
-    world.unit("council")
-    world.unit("cf", "council")
-    salary = {"annual": "122524"}
-    world.pay.apply(world._event("DirectorSalarySet", "director", "2017-04-01", salary))
-    for grade, percent in (("Dir 45%", "45"), ("Dir 52.5%", "52.5")):
-        world.grade(grade, percent)
+    world = chief_officers("45", "52.5")
     world.post("a", "Dir 52.5%")
     world.policy = TenantPolicy(vacancy_control="required")
     return world
