@@ -6,7 +6,7 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup demo test lint unit integration e2e faults bench clean
+.PHONY: setup demo test lint unit integration e2e faults bench bench-smoke clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -23,8 +23,12 @@ lint: setup
 	$(UV) run ruff format --check .
 	$(UV) run mypy .
 
+# After the suite, the scale benchmark at smoke size (~10,000 events, a few minutes), so it
+# never rots: it fails on an error or a stage that never catches up, never on a missed target,
+# and writes only bench/results/smoke.json (git-ignored).
 test: lint
 	$(UV) run pytest
+	$(UV) run python bench/scale.py --smoke
 
 unit: setup
 	$(UV) run pytest tests/unit
@@ -38,7 +42,12 @@ e2e: setup
 faults: setup
 	$(UV) run pytest tests/faults
 
+bench-smoke: setup
+	$(UV) run python bench/scale.py --smoke
+
+# The issue's size; writes bench/results/latest.json and appends to bench/RESULTS.md.
 bench: setup
+	$(UV) run python bench/scale.py --posts 50000 --events 1000000
 	$(UV) run python bench/replay.py
 	$(UV) run python bench/grading.py
 	$(UV) run python bench/finance.py

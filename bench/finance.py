@@ -22,11 +22,11 @@ from itertools import count
 from pathlib import Path
 from typing import Any
 
-from contracts.establishment_view import EstablishmentView
 from contracts.identifiers import grade_key
 from contracts.pay_catalogue import PayCatalogueView
 from contracts.registry import grading_command_from_message
-from contracts.staffing_view import StaffingView
+from readmodels.establishment import Establishment
+from readmodels.workforce import Workforce
 from scenarios.loader import bundled_scenario, load_scenario
 from services.finance.books import Books
 from services.finance.costing import FORECAST, Policy
@@ -87,8 +87,8 @@ def _holding(number: int, index: int, person: int, fte: str, scp: int | None) ->
 def books(posts: int) -> Books:
     """A council of `posts` posts on the default catalogue."""
     pay = catalogue()
-    establishment = EstablishmentView()
-    staffing = StaffingView()
+    establishment = Establishment()
+    staffing = Workforce()
     number = 0
     unit = {"org_unit_id": "council", "name": "Council", "parent_id": None}
     establishment.apply(event(0, "OrgUnitCreated", "2015-01-01", unit))

@@ -17,12 +17,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from contracts.establishment_view import EstablishmentView
 from contracts.pay_catalogue import PayCatalogueView
+from readmodels.establishment import Establishment
+from readmodels.workforce import Workforce
 from scenarios.loader import bundled_scenario, load_scenario
 from services.recruitment.scene import Scene
 from services.recruitment.views import at_risk, vacancies
-from services.recruitment.workforce import Workforce
 
 GRADES = ("B1", "C1", "C3", "SO1", "SO2", "PO1", "PO3", "PO6")
 CATALOGUE = {
@@ -44,7 +44,7 @@ class Numbered:
         return {
             "event_id": f"e{self.sequence}",
             "type": kind,
-            "aggregate_type": "x",
+            "aggregate_type": "org_unit" if kind.startswith("OrgUnit") else "post",
             "aggregate_id": aggregate,
             "aggregate_version": 1,
             "sequence": self.sequence,
@@ -57,7 +57,7 @@ class Numbered:
 def council(posts: int, deleted: int) -> Scene:
     """The scene of a council of `posts` posts with `deleted` held posts deleted."""
     event = Numbered()
-    pay, establishment, workforce = PayCatalogueView(), EstablishmentView(), Workforce()
+    pay, establishment, workforce = PayCatalogueView(), Establishment(), Workforce()
     for step in load_scenario(bundled_scenario("catalogue_njc_leeds_style")).steps:
         kind = CATALOGUE.get(step.command["type"])
         if kind:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from redis.asyncio import Redis
-
-from contracts.staffing_view import StaffingView
 from contracts.streams import (
     ESTABLISHMENT_EVENTS,
     EVENT_STREAMS,
@@ -15,11 +12,13 @@ from contracts.streams import (
     TENANT_EVENTS,
     StoreKeys,
 )
-from eventlog import command_log
+from eventlog import folded_stream
 from eventlog.audit import tenants_with_logs, verify_store, verify_stream
+from eventlog.redis_client import redis_client
 from eventlog.store import EventStore
+from readmodels.workforce import Workforce
 from services.establishment.replay import replay
-from services.establishment.views import structure
+from services.establishment.structure import structure
 from services.finance.application import TenantFinance
 from services.finance.costing import Policy
 from services.finance.ledger import ledger
@@ -31,7 +30,7 @@ async def verify_all(redis_url: str, tenants: list[str]) -> list[tuple[str, str,
     Without a choice of tenants the tenant registry itself is verified first: it is hash-chained
     like every other log, and it decides which tenants exist.
     """
-    redis = Redis.from_url(redis_url)
+    redis = redis_client(redis_url)
     try:
         chosen = tenants or await tenants_with_logs(redis)
         registry = (
@@ -58,12 +57,12 @@ async def replay_structure(
     redis_url: str, tenant: str, as_of: str, known_at: str | None, org_unit_id: str | None
 ) -> dict[str, Any]:
     """The structure view rebuilt from the raw stream, shaped like `GET /structure`."""
-    redis = Redis.from_url(redis_url)
+    redis = redis_client(redis_url)
     try:
         store = EventStore(redis, StoreKeys.for_stream(tenant, ESTABLISHMENT_EVENTS))
         projection = await replay(store, known_at)
         postholders = EventStore(redis, StoreKeys.for_stream(tenant, RECRUITMENT_EVENTS))
-        staffing = await command_log.replay(postholders, StaffingView(), known_at)
+        staffing = await folded_stream.replay(postholders, Workforce(), known_at)
         view = structure(projection, as_of, org_unit_id, staffing)
         return {"as_of": as_of, "known_at": known_at, **view}
     finally:
@@ -74,7 +73,7 @@ async def replay_ledger(
     redis_url: str, tenant: str, fy: int, as_of: str, known_at: str | None, group_by: str
 ) -> dict[str, Any]:
     """The budget ledger rebuilt from the raw streams, shaped like finance's `GET /ledger`."""
-    redis = Redis.from_url(redis_url)
+    redis = redis_client(redis_url)
     try:
         books = await TenantFinance(redis, tenant).books(known_at)
         return ledger(books, fy, as_of=as_of, group_by=group_by, policy=Policy())

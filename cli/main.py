@@ -301,6 +301,10 @@ def show_savings(
     grades: Annotated[
         bool, typer.Option(help="cost from grades alone, not explicit costs")
     ] = False,
+    rates_on: Annotated[
+        str | None,
+        typer.Option("--rates-on", help="take on-cost rates from this date (default --to)"),
+    ] = None,
     known_at: KnownAt = None,
     as_json: AsJson = False,
     tenant: Tenant = "default",
@@ -309,7 +313,7 @@ def show_savings(
 ) -> None:
     """A savings statement between two dates (seed 000's Table 1 shape)."""
     params: Params = {"from": start, "to": end, "costs": "grades" if grades else "explicit"}
-    params |= _given(known_at=known_at, org_unit_id=org_unit)
+    params |= _given(known_at=known_at, org_unit_id=org_unit, rates_on=rates_on)
     view = _query(_url(data_dir, "finance", url), "/savings", params, tenant)
     if as_json:
         _print_json(view)

@@ -148,9 +148,18 @@ def cost(
 
 
 def grade_cost(
-    catalogue: PayCatalogue, grade: str, on: str, fte: Decimal, scp: int | None = None
+    catalogue: PayCatalogue,
+    grade: str,
+    on: str,
+    fte: Decimal,
+    scp: int | None = None,
+    *,
+    rates_day: str | None = None,
 ) -> GradeCost:
-    """The cost of a post at `grade` on `on`.
+    """The cost of a post at `grade` on `on`, its on-costs at the rates of `rates_day or on`.
+
+    A separate `rates_day` is how a council budgets next year's pay award at this year's on-cost
+    rates (employer NI threshold, pension rate), before next year's are set.
 
     Raises:
         DomainError: unknown grade, a point outside it, or no spine, salary or rates on that date.
@@ -159,7 +168,7 @@ def grade_cost(
     if definition is None:
         raise DomainError(Reason.NOT_FOUND, f"grade {grade!r} is not defined on {on}")
     point, salary = salary_on(catalogue, definition, on, scp)
-    pay, ni, pension, levy = cost(salary, fte, rates_on(catalogue, on))
+    pay, ni, pension, levy = cost(salary, fte, rates_on(catalogue, rates_day or on))
     return GradeCost(definition.grade, on, point, fte, _pennies(salary), pay, ni, pension, levy)
 
 

@@ -5,70 +5,46 @@ for HTTP and streams alike. Writes for a tenant go one batch at a time under a l
 itself re-checks the chain head, versions and idempotency keys atomically in Redis, so a second
 process writing the same tenant can never interleave wrongly: on a conflict this process re-reads
 the log and decides again. A subclass says only how to fold (`new_projection`) and how to decide.
+
+Reading and folding the stream (and warm starts from snapshots) is `eventlog.folded_stream`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import gc
 import hashlib
-from abc import ABC, abstractmethod
-from collections import OrderedDict
+from abc import abstractmethod
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from uuid import uuid4
 
-import orjson
 from pydantic import BaseModel
 
 from contracts.decisions import DomainError
 from contracts.rejections import Reason
-from contracts.streams import StoreKeys
 from contracts.upcasting import current_version
-from eventlog.clock import Clock, parse_timestamp, system_clock
+from eventlog.clock import format_timestamp, parse_timestamp
+from eventlog.folded_stream import Folded, FoldedStream, ProjectionT
 from eventlog.hashchain import canonical_json
 from eventlog.store import (
     ChainHead,
     Draft,
     DuplicateKeyError,
-    EventStore,
     HeadMovedError,
     Recorded,
     StoredVersionConflictError,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
-
-    from redis.asyncio import Redis
+    from collections.abc import Sequence
+    from datetime import datetime
 
     from contracts.decisions import EventDraft
 
 ATTEMPTS = 5
 """Re-decisions after losing a race with another writer before giving up."""
 
-PAST_VIEWS = 8
-"""`known_at` views kept; a past view never changes, so caching one is always safe."""
-
-
-class Folded(Protocol):
-    """What folding one event hands back: a record that learns its stream id once appended."""
-
-    entry_id: str
-
-
-class Projection(Protocol):
-    """A fold of one stream's decoded event bodies, in recorded order."""
-
-    entry_id: str
-    recorded_at: str
-
-    def apply(self, event: dict[str, Any], entry_id: str = "") -> Folded | None:
-        """Fold one stored (or provisional) event."""
-
 
 CommandT = TypeVar("CommandT", bound=BaseModel)
-ProjectionT = TypeVar("ProjectionT", bound=Projection)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,121 +96,6 @@ def fingerprint(command: BaseModel) -> str:
     return hashlib.sha256(canonical_json(content)).hexdigest()
 
 
-async def replay(
-    store: EventStore, projection: ProjectionT, known_at: str | None = None
-) -> ProjectionT:
-    """Fold into `projection` every event recorded at or before `known_at` (all if None).
-
-    `known_at` is a fixed-width UTC stamp (`eventlog.clock.format_timestamp`) and recorded time
-    never runs backwards along a stream, so "known at T" is a prefix of the log.
-    """
-    async for page in store.pages():
-        for entry_id, raw in page:
-            body = orjson.loads(raw)
-            if known_at is not None and body["recorded_at"] > known_at:
-                return projection
-            projection.apply(body, entry_id)
-    return projection
-
-
-class FoldedStream(ABC, Generic[ProjectionT]):
-    """One tenant's stream of one service, folded as far as it has been read."""
-
-    def __init__(
-        self,
-        redis: Redis,
-        tenant: str,
-        stream: str,
-        clock: Clock = system_clock,
-        keys: StoreKeys | None = None,
-    ) -> None:
-        self.tenant = tenant
-        self.store = EventStore(redis, keys or StoreKeys.for_stream(tenant, stream))
-        self.clock = clock
-        self.projection = self.new_projection()
-        self.head = ChainHead.empty()
-        self._lock = asyncio.Lock()
-        self._past: OrderedDict[str, ProjectionT] = OrderedDict()
-
-    @abstractmethod
-    def new_projection(self) -> ProjectionT:
-        """An empty projection."""
-
-    async def _catch_up(self) -> None:
-        """Fold whatever was appended since the projection was last brought up to date.
-
-        A long catch-up (a cold start) pauses the cyclic GC: the folded state is millions of
-        small long-lived objects that the collector would otherwise rescan over and over.
-        """
-        last: dict[str, Any] | None = None
-        last_id = ""
-        pages = 0
-        try:
-            async for page in self.store.pages(after=self.projection.entry_id):
-                pages += 1
-                if pages == 2:  # noqa: PLR2004 - more than one page: a bulk load
-                    gc.disable()
-                for entry_id, raw in page:
-                    last = orjson.loads(raw)
-                    self.projection.apply(last, entry_id)
-                    last_id = entry_id
-        finally:
-            if pages >= 2:  # noqa: PLR2004 - the same threshold as above
-                gc.enable()
-                gc.freeze()
-        if last is not None:
-            self.head = ChainHead(
-                sequence=last["sequence"],
-                hash=last["hash"],
-                entry_id=last_id,
-                recorded_at=parse_timestamp(last["recorded_at"]),
-            )
-
-    async def current(self) -> ProjectionT:
-        """The projection with everything recorded so far."""
-        async with self._lock:
-            await self._catch_up()
-            return self.projection
-
-    async def known_at(self, moment: str | None) -> ProjectionT:
-        """The projection of the events recorded at or before `moment` (a fixed-width stamp)."""
-        latest = await self.current()
-        if moment is None or moment >= latest.recorded_at:
-            return latest
-        cached = self._past.get(moment)
-        if cached is not None:
-            self._past.move_to_end(moment)
-            return cached
-        view = await replay(self.store, self.new_projection(), moment)
-        self._past[moment] = view
-        while len(self._past) > PAST_VIEWS:
-            self._past.popitem(last=False)
-        return view
-
-
-class Follower(FoldedStream[ProjectionT]):
-    """Another service's stream, folded read-only: facts this service needs but does not own.
-
-    Reading the owner's log (never a copy of it) keeps `known_at` exact: a fact counts from when
-    its owner recorded it.
-    """
-
-    def __init__(
-        self,
-        redis: Redis,
-        tenant: str,
-        stream: str,
-        make: Callable[[], ProjectionT],
-        clock: Clock = system_clock,
-    ) -> None:
-        self._make = make
-        super().__init__(redis, tenant, stream, clock)
-
-    def new_projection(self) -> ProjectionT:
-        """An empty projection of the followed stream."""
-        return self._make()
-
-
 class CommandLog(FoldedStream[ProjectionT], Generic[CommandT, ProjectionT]):
     """One tenant's own stream, folded, with the command path that appends to it."""
 
@@ -256,19 +117,30 @@ class CommandLog(FoldedStream[ProjectionT], Generic[CommandT, ProjectionT]):
             for _ in range(ATTEMPTS):
                 await self._catch_up()
                 try:
-                    return await self._attempt(submitted)
+                    outcomes = await self._attempt(submitted)
                 except (HeadMovedError, StoredVersionConflictError, DuplicateKeyError):
                     self._forget()
                 except BaseException:
                     self._forget()
                     raise
-            message = "the log kept moving under concurrent writers; try again"
-            return [Refused(Reason.VERSION_CONFLICT, message) for _ in submitted]
+                else:
+                    pickled = await self._pickle_if_due()
+                    break
+            else:
+                message = "the log kept moving under concurrent writers; try again"
+                return [Refused(Reason.VERSION_CONFLICT, message) for _ in submitted]
+        await self._write(pickled)
+        return outcomes
 
     def _forget(self) -> None:
-        """Drop the projection (it may hold provisional events); the next call refolds the log."""
+        """Drop the projection (it may hold provisional events); the next call starts it again.
+
+        Again from the snapshot, if there is one, else by refolding the whole log.
+        """
         self.projection = self.new_projection()
         self.head = ChainHead.empty()
+        self._warm = False
+        self._provisional = False
 
     async def _attempt(self, submitted: Sequence[Submitted[CommandT]]) -> list[Outcome]:
         keys = [item.idempotency_key for item in submitted if item.idempotency_key]
@@ -278,6 +150,7 @@ class CommandLog(FoldedStream[ProjectionT], Generic[CommandT, ProjectionT]):
         folded: list[Folded | None] = []
         first_draft_of: dict[str, int] = {}
         now = self.clock()
+        stamp = _stamp(self.head, now)
         for item in submitted:
             print_ = fingerprint(item.command)
             key = item.idempotency_key
@@ -306,7 +179,12 @@ class CommandLog(FoldedStream[ProjectionT], Generic[CommandT, ProjectionT]):
                         fingerprint=print_,
                     )
                 )
-                provisional = {**body, "sequence": self.head.sequence + len(drafts)}
+                provisional = {
+                    **body,
+                    "sequence": self.head.sequence + len(drafts),
+                    "recorded_at": stamp,
+                }
+                self._provisional = True
                 folded.append(self.projection.apply(provisional))
         recorded = await self.store.append(drafts, self.head, now) if drafts else []
         self._settle(recorded, folded)
@@ -359,6 +237,7 @@ class CommandLog(FoldedStream[ProjectionT], Generic[CommandT, ProjectionT]):
         for entry, item in zip(folded, recorded, strict=True):
             if entry is not None:
                 entry.entry_id = item.entry_id
+        self._provisional = False
         if recorded:
             last = recorded[-1]
             self.projection.entry_id = last.entry_id
@@ -369,6 +248,15 @@ class CommandLog(FoldedStream[ProjectionT], Generic[CommandT, ProjectionT]):
                 entry_id=last.entry_id,
                 recorded_at=parse_timestamp(last.body["recorded_at"]),
             )
+
+
+def _stamp(head: ChainHead, now: datetime) -> str:
+    """The `recorded_at` the store will seal a batch with, as `seal_batch` computes it.
+
+    Folded provisionally, a decided event then reads as it will once stored, so the projection
+    (and any snapshot of it) equals a replay's.
+    """
+    return format_timestamp(now if head.recorded_at is None else max(now, head.recorded_at))
 
 
 def _reused(key: str) -> Refused:

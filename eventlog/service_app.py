@@ -1,12 +1,14 @@
 """create_app for any service: command logs per tenant, stream consumers, HTTP, health.
 
-Nothing happens at import time. The lifespan connects to Redis (failing fast and loudly if it
-cannot), reads the tenant registry and, for every provisioned tenant, creates each consumer group
-at `0`, registers its subscriber and folds its log; only then does it start the broker and report
-healthy. A watcher follows the registry, so a tenant provisioned later is served within a poll
-interval without a restart (and a request naming it re-reads the registry at once). FastStream's
-broker is started and stopped inside FastAPI's lifespan (its FastAPI plugin is deprecated,
-REDIS_STREAMS.md item 12).
+Nothing happens at import time. The lifespan connects to Redis or a Redis Cluster, whichever the
+URL names (eventlog.redis_client), failing fast and loudly if it cannot; reads the tenant
+registry and, for every provisioned tenant, creates each consumer group at `0` and folds its log;
+starts the broker; and takes up its share of the tenants' streams before reporting healthy
+(eventlog.consumer_leases: with several replicas of a service, each tenant is consumed by one of
+them at a time, while every replica serves HTTP for every tenant). A watcher follows the
+registry, so a tenant provisioned later is served within a poll interval without a restart (and
+a request naming it re-reads the registry at once). FastStream's broker is started and stopped
+inside FastAPI's lifespan (its FastAPI plugin is deprecated, REDIS_STREAMS.md item 12).
 """
 
 from __future__ import annotations
@@ -18,19 +20,27 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import structlog
 from fastapi import FastAPI
-from faststream.redis import RedisBroker
-from redis.asyncio import Redis
 
+from contracts.streams import stream_key
 from eventlog.command_log import CommandLog
+from eventlog.consumer_leases import (
+    LEASE_TICKS,
+    ConsumerLeases,
+    LeasedSubscription,
+    keep_leases,
+)
 from eventlog.health import install_health
 from eventlog.problems import install_problem_handlers
-from eventlog.subscribers import Subscription, consume
+from eventlog.redis_client import redis_broker, redis_client
+from eventlog.subscribers import Subscription, consume, ensure_group
 from eventlog.tenant_registry import OpenLog, TenantLogs
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Sequence
 
     from fastapi import APIRouter
+    from faststream.redis import RedisBroker
+    from redis.asyncio import Redis
 
     from eventlog.clock import Clock
     from eventlog.settings import Settings
@@ -67,44 +77,48 @@ def service_app(spec: ServiceSpec[LogT], settings: Settings, clock: Clock) -> Fa
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        redis = Redis.from_url(settings.redis_url)
+        redis = redis_client(settings.redis_url)
         await redis.ping()
-        broker = RedisBroker(settings.redis_url)
-        subscriptions: list[Subscription] = []
+        broker = redis_broker(settings.redis_url)
+        leases = _leases(redis, spec.name, settings)
+        subscriptions: list[LeasedSubscription] = []
 
         async def serve_tenant(tenant: str, tenant_log: LogT) -> None:
-            """Create the tenant's groups at `0`, subscribe to its streams, fold its log."""
-            for consumer in spec.consumers:
-                subscription = await consume(
-                    broker,
-                    redis,
-                    settings,
-                    tenant=tenant,
-                    stream_name=consumer.stream_name,
-                    group=consumer.group,
-                    handle=consumer.handler(tenant_log, redis),
+            """Create the tenant's groups at `0`, fold its log, offer its streams for consuming."""
+            streams = [
+                _leased(
+                    broker, redis, settings, tenant=tenant, consumer=consumer, tenant_log=tenant_log
                 )
-                if broker.running:
-                    await subscription.start()
-                subscriptions.append(subscription)
+                for consumer in spec.consumers
+            ]
+            for stream in streams:
+                await ensure_group(redis, stream.stream, stream.group)
+            subscriptions.extend(streams)
             await tenant_log.current()
+            leases.add(tenant, streams)
             log.info("tenant served", tenant=tenant)
 
         logs = TenantLogs(redis, spec.open_log, clock, serve_tenant, settings.system)
         await logs.refresh()
         await broker.start()
+        await leases.tick()
+        await leases.settle()
         app.state.logs = logs
         app.state.subscriptions = subscriptions
         app.state.redis = redis
         stopping = asyncio.Event()
-        watcher = asyncio.create_task(_watch(logs, settings.tenant_poll_ms / 1000, stopping))
+        poll = settings.tenant_poll_ms / 1000
+        watcher = asyncio.create_task(_watch(logs, poll, stopping))
+        keeper = asyncio.create_task(keep_leases(leases, poll, stopping))
         log.info("ready", tenants=logs.served, port=settings.listen_port)
         try:
             yield
         finally:
             stopping.set()
             await watcher
+            await keeper
             await broker.stop()
+            await leases.close()
             await redis.aclose()
             log.info("stopped")
 
@@ -115,6 +129,47 @@ def service_app(spec: ServiceSpec[LogT], settings: Settings, clock: Clock) -> Fa
     app.include_router(spec.router)
     install_health(app, spec.name)
     return app
+
+
+def _leases(redis: Redis, service: str, settings: Settings) -> ConsumerLeases:
+    """This replica's leases, which outlive a few missed ticks and never the reclaim idle time.
+
+    A predecessor's pending entries are drained for as long as their deliveries can take.
+    """
+    return ConsumerLeases(
+        redis,
+        service=service,
+        system=settings.system,
+        consumer=settings.consumer,
+        lease_ms=max(settings.reclaim_idle_ms, LEASE_TICKS * settings.tenant_poll_ms),
+        drain_seconds=(settings.max_deliveries + 1) * settings.reclaim_idle_ms / 1000,
+        poll_seconds=settings.poll_ms / 1000,
+    )
+
+
+def _leased(
+    broker: RedisBroker,
+    redis: Redis,
+    settings: Settings,
+    *,
+    tenant: str,
+    consumer: Consumer[LogT],
+    tenant_log: LogT,
+) -> LeasedSubscription:
+    """One of the tenant's streams, subscribed (its group created at `0`) when first consumed."""
+
+    async def subscribe() -> Subscription:
+        return await consume(
+            broker,
+            redis,
+            settings,
+            tenant=tenant,
+            stream_name=consumer.stream_name,
+            group=consumer.group,
+            handle=consumer.handler(tenant_log, redis),
+        )
+
+    return LeasedSubscription(stream_key(tenant, consumer.stream_name), consumer.group, subscribe)
 
 
 async def _watch(logs: TenantLogs[Any], seconds: float, stopping: asyncio.Event) -> None:

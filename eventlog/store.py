@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from eventlog.clock import format_timestamp, parse_timestamp
-from eventlog.hashchain import GENESIS, canonical_json, seal
+from eventlog.clock import parse_timestamp
+from eventlog.event_log import seal_batch
+from eventlog.hashchain import GENESIS, canonical_json
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Sequence
@@ -133,8 +134,7 @@ class EventStore:
     ) -> list[Recorded]:
         """Seal `drafts` after `head` and record them all, or none.
 
-        `recorded_at` is `now`, but never earlier than the head's, so recorded time never runs
-        backwards along the stream and `known_at` selects a prefix of it.
+        Sealing (sequence, `recorded_at`, hashes) is `eventlog.event_log.seal_batch`.
 
         Raises:
             HeadMovedError: the stream moved on since `head`; re-read, re-decide, retry.
@@ -143,24 +143,15 @@ class EventStore:
         """
         if not drafts:
             return []
-        recorded_at = now if head.recorded_at is None else max(now, head.recorded_at)
-        stamp = format_timestamp(recorded_at)
-        sealed: list[dict[str, Any]] = []
-        prev_hash = head.hash
-        for offset, draft in enumerate(drafts, start=1):
-            body = seal(
-                {**draft.body, "sequence": head.sequence + offset, "recorded_at": stamp},
-                prev_hash,
-            )
-            sealed.append(body)
-            prev_hash = body["hash"]
+        batch = seal_batch(drafts, head, now)
+        sealed = batch.bodies
         args: list[str | bytes | int] = [
             head.hash,
             GENESIS,
             len(drafts),
-            head.sequence + len(drafts),
-            prev_hash,
-            stamp,
+            batch.sequence,
+            batch.hash,
+            batch.stamp,
         ]
         for draft, body in zip(drafts, sealed, strict=True):
             args += [

@@ -20,6 +20,7 @@ from contracts.streams import SYSTEM, TENANT_EVENTS, InvalidTenantError, StoreKe
 from contracts.tenancy import ProvisionTenant
 from eventlog.clock import Clock, system_clock
 from eventlog.command_log import Accepted, CommandLog, Refused, Submitted
+from eventlog.redis_client import redis_client
 from eventlog.tenant_directory import TenantDirectory, TenantRecord, decide_tenant
 
 if TYPE_CHECKING:
@@ -158,7 +159,7 @@ async def provision_at(
     Raises:
         DomainError: a tenant exists with different settings.
     """
-    redis = Redis.from_url(redis_url)
+    redis = redis_client(redis_url)
     try:
         registry = TenantRegistry(redis, system=system)
         return [(await registry.provision(command))[0] for command in commands]

@@ -18,13 +18,12 @@ from contracts import finance as fi
 from contracts import grading as gr
 from contracts import recruitment as rc
 from contracts.costing import cost
-from contracts.establishment_view import EstablishmentView
 from contracts.pay_catalogue import OnCostRates, PayCatalogueView
 from contracts.registry import SERVICE_OF_COMMAND
-from contracts.staffing_view import StaffingView
+from readmodels.establishment import Establishment
+from readmodels.workforce import Workforce
 from scenarios.loader import bundled_scenario, load_scenario
 from services.establishment.domain import decide as decide_establishment
-from services.establishment.projections import Projection
 from services.finance.books import Books
 from services.finance.domain import decide_funding
 from services.finance.funding_book import FundingBook
@@ -32,7 +31,6 @@ from services.grading.catalogue import Catalogue
 from services.grading.domain import decide as decide_grading
 from services.recruitment.domain import decide as decide_recruitment
 from services.recruitment.scene import Scene
-from services.recruitment.workforce import Workforce
 
 ESTABLISHMENT: TypeAdapter[est.EstablishmentCommand] = TypeAdapter(est.EstablishmentCommand)
 GRADING: TypeAdapter[gr.GradingCommand] = TypeAdapter(gr.GradingCommand)
@@ -43,12 +41,12 @@ class Council:
     """All four services' records for one tenant, built by their pure rules."""
 
     def __init__(self) -> None:
-        self.projection = Projection()
+        self.projection = Establishment()
         self.catalogue = Catalogue()
         self.workforce = Workforce()
-        self.establishment = EstablishmentView()
+        self.establishment = Establishment()
         self.pay = PayCatalogueView()
-        self.staffing = StaffingView()
+        self.staffing = Workforce()
         self.funding = FundingBook()
         self.sequence = 0
 

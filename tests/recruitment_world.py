@@ -14,12 +14,12 @@ from pydantic import TypeAdapter
 
 from contracts import recruitment as rc
 from contracts.decisions import DomainError
-from contracts.establishment_view import EstablishmentView
 from contracts.pay_catalogue import PayCatalogueView
 from contracts.tenancy import TenantPolicy
+from readmodels.establishment import Establishment
+from readmodels.workforce import Workforce
 from services.recruitment.domain import decide
 from services.recruitment.scene import Scene
-from services.recruitment.workforce import Workforce
 
 COMMANDS: TypeAdapter[rc.RecruitmentCommand] = TypeAdapter(rc.RecruitmentCommand)
 
@@ -28,7 +28,7 @@ class World:
     """Establishment and grading facts stated directly; recruitment's decided and folded."""
 
     def __init__(self, pay: PayCatalogueView | None = None) -> None:
-        self.establishment = EstablishmentView()
+        self.establishment = Establishment()
         self.pay = pay or PayCatalogueView()
         self.workforce = Workforce()
         self.policy = TenantPolicy()
@@ -45,7 +45,7 @@ class World:
         return {
             "event_id": str(uuid4()),
             "type": kind,
-            "aggregate_type": "x",
+            "aggregate_type": "org_unit" if kind.startswith("OrgUnit") else "post",
             "aggregate_id": aggregate,
             "aggregate_version": 1,
             "sequence": self.sequence,

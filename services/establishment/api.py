@@ -10,7 +10,7 @@ from datetime import date  # noqa: TC003 - FastAPI reads route annotations at ru
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse  # noqa: TC002 - FastAPI reads route annotations
+from fastapi.responses import JSONResponse, Response
 
 from contracts import establishment as est
 from contracts.rejections import Reason
@@ -28,8 +28,9 @@ from eventlog.http_params import (
 )
 from eventlog.problems import ProblemError
 from services.establishment.application import TenantEstablishment, with_post_id
+from services.establishment.structure import structure_json
 from services.establishment.tenant_routes import router as tenant_router
-from services.establishment.views import UnknownOrgUnitError, diff, find_post, org_units, structure
+from services.establishment.views import UnknownOrgUnitError, diff, find_post, org_units
 
 if TYPE_CHECKING:
     from contracts.envelope import Message
@@ -167,7 +168,7 @@ async def get_structure(
     known_at: KnownAt = None,
     org_unit_id: str | None = None,
     x_tenant: TenantHeader = DEFAULT_TENANT,
-) -> dict[str, Any]:
+) -> Response:
     """Every post on a date (under an org unit and its sub-units), with totals.
 
     Each post and the totals also carry who is in post (recruitment's postholders as known at
@@ -178,11 +179,12 @@ async def get_structure(
     establishment = await _tenant(request, x_tenant)
     projection = await establishment.known_at(stamp)
     staffing = await establishment.staffing.known_at(stamp)
+    stamps = {"as_of": day.isoformat(), "known_at": stamp or now(request)}
     try:
-        view = structure(projection, day.isoformat(), org_unit_id, staffing)
+        body = structure_json(projection, day.isoformat(), org_unit_id, staffing, stamps)
     except UnknownOrgUnitError as error:
         raise ProblemError(Reason.NOT_FOUND, str(error)) from None
-    return {"as_of": day.isoformat(), "known_at": stamp or now(request), **view}
+    return Response(body, media_type="application/json")
 
 
 @router.get("/diff")

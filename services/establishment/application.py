@@ -12,12 +12,13 @@ from uuid import NAMESPACE_URL, uuid4, uuid5
 
 from contracts import establishment as est
 from contracts.pay_catalogue import PayCatalogueView
-from contracts.staffing_view import StaffingView
 from contracts.streams import ESTABLISHMENT_EVENTS, GRADING_EVENTS, RECRUITMENT_EVENTS
 from eventlog.clock import Clock, system_clock
-from eventlog.command_log import CommandLog, Follower, Outcome, Submitted
+from eventlog.command_log import CommandLog, Outcome, Submitted
+from eventlog.folded_stream import Follower
+from readmodels.establishment import Establishment
+from readmodels.workforce import Workforce
 from services.establishment.domain import decide
-from services.establishment.projections import Projection
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -38,20 +39,20 @@ def with_post_id(command: est.EstablishmentCommand) -> est.EstablishmentCommand:
     return command.model_copy(update={"post_id": post_id})
 
 
-class TenantEstablishment(CommandLog[est.EstablishmentCommand, Projection]):
+class TenantEstablishment(CommandLog[est.EstablishmentCommand, Establishment]):
     """The establishment of one tenant, as recorded in its event stream."""
 
     def __init__(self, redis: Redis, tenant: str, clock: Clock = system_clock) -> None:
         super().__init__(redis, tenant, ESTABLISHMENT_EVENTS, clock)
         self.grading = Follower(redis, tenant, GRADING_EVENTS, PayCatalogueView, clock)
-        self.staffing = Follower(redis, tenant, RECRUITMENT_EVENTS, StaffingView, clock)
+        self.staffing = Follower(redis, tenant, RECRUITMENT_EVENTS, Workforce, clock)
 
-    def new_projection(self) -> Projection:
+    def new_projection(self) -> Establishment:
         """An empty establishment."""
-        return Projection()
+        return Establishment()
 
     def decide(
-        self, command: est.EstablishmentCommand, projection: Projection
+        self, command: est.EstablishmentCommand, projection: Establishment
     ) -> Sequence[EventDraft]:
         """Establishment's rules, against grading's catalogue as now known."""
         return decide(command, projection, self.grading.projection)

@@ -10,22 +10,23 @@ always use everything recorded so far (`known_at` = now).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from contracts import establishment as est
 from contracts.decisions import DomainError, EventDraft
 from contracts.rejections import Reason
+from readmodels.establishment import ORG_UNIT, POST, Establishment
 from services.establishment.grades import catalogue_grade
-from services.establishment.projections import ORG_UNIT, POST, Projection
 from services.establishment.reporting import NEVER, check_manager, deleted_on, line_ends
 
 if TYPE_CHECKING:
     from datetime import date
+    from decimal import Decimal
 
     from contracts.envelope import Message
     from contracts.pay_catalogue import PayCatalogue
-    from services.establishment.timeline import State, Timeline
+    from readmodels.establishment import Funding, PostState
+    from readmodels.timeline import Timeline
 
 
 def _payload(model: Message) -> dict[str, Any]:
@@ -37,14 +38,14 @@ def _iso(day: date) -> str:
     return day.isoformat()
 
 
-def _post(projection: Projection, post_id: str) -> Timeline:
+def _post(projection: Establishment, post_id: str) -> Timeline[PostState]:
     timeline = projection.posts.get(post_id)
     if timeline is None or timeline.first("PostCreated") is None:
         raise DomainError(Reason.NOT_FOUND, f"post {post_id!r} does not exist")
     return timeline
 
 
-def _check_version(timeline: Timeline, expected: int | None) -> None:
+def _check_version(timeline: Timeline[PostState], expected: int | None) -> None:
     if expected is not None and expected != timeline.version:
         raise DomainError(
             Reason.VERSION_CONFLICT,
@@ -52,7 +53,7 @@ def _check_version(timeline: Timeline, expected: int | None) -> None:
         )
 
 
-def _live_state(timeline: Timeline, effective: str) -> State:
+def _live_state(timeline: Timeline[PostState], effective: str) -> PostState:
     """The post's state on `effective`, refusing dates outside its life."""
     created = timeline.first("PostCreated")
     assert created is not None
@@ -74,7 +75,7 @@ def _live_state(timeline: Timeline, effective: str) -> State:
     return state
 
 
-def _check_unit(projection: Projection, org_unit_id: str, effective: str) -> None:
+def _check_unit(projection: Establishment, org_unit_id: str, effective: str) -> None:
     unit = projection.units.get(org_unit_id)
     if unit is None or unit.first("OrgUnitCreated") is None:
         raise DomainError(Reason.NOT_FOUND, f"org unit {org_unit_id!r} does not exist")
@@ -87,16 +88,18 @@ def _check_unit(projection: Projection, org_unit_id: str, effective: str) -> Non
         )
 
 
-def _same_cost(stored: str | None, given: Decimal | None) -> bool:
-    return given is None or (stored is not None and Decimal(stored) == given)
+def _same_cost(stored: Decimal | None, given: Decimal | None) -> bool:
+    return given is None or (stored is not None and stored == given)
 
 
-def _funding_key(funding: Any) -> set[tuple[str, Decimal]]:
-    return {(str(item["source_id"]), Decimal(str(item["share"]))) for item in funding}
+def _same_funding(held: tuple[Funding, ...], given: tuple[est.FundingShare, ...]) -> bool:
+    return {(item.source_id, item.share) for item in held} == {
+        (item.source_id, item.share) for item in given
+    }
 
 
 def _new_post(
-    command: est.CreatePost, projection: Projection, catalogue: PayCatalogue
+    command: est.CreatePost, projection: Establishment, catalogue: PayCatalogue
 ) -> list[EventDraft]:
     post_id = command.post_id
     assert post_id is not None
@@ -122,7 +125,7 @@ def _new_post(
     return [EventDraft("PostCreated", POST, post_id, effective, payload, 0)]
 
 
-def _new_unit(command: est.CreateOrgUnit, projection: Projection) -> list[EventDraft]:
+def _new_unit(command: est.CreateOrgUnit, projection: Establishment) -> list[EventDraft]:
     effective = _iso(command.effective_date)
     if command.org_unit_id in projection.units:
         raise DomainError(Reason.ALREADY_EXISTS, f"org unit {command.org_unit_id!r} already exists")
@@ -136,7 +139,9 @@ def _new_unit(command: est.CreateOrgUnit, projection: Projection) -> list[EventD
     return [EventDraft("OrgUnitCreated", ORG_UNIT, command.org_unit_id, effective, payload, 0)]
 
 
-def _check_deletion(projection: Projection, timeline: Timeline, effective: str) -> None:
+def _check_deletion(
+    projection: Establishment, timeline: Timeline[PostState], effective: str
+) -> None:
     later = [change for change in timeline.changes if change.effective > effective]
     if later:
         raise DomainError(
@@ -152,7 +157,7 @@ def _check_deletion(projection: Projection, timeline: Timeline, effective: str) 
             holds_until = (
                 other.changes[index + 1].effective if index + 1 < len(other.changes) else NEVER
             )
-            if state and state["reports_to"] == post_id and holds_until > effective:
+            if state and state.reports_to == post_id and holds_until > effective:
                 raise DomainError(
                     Reason.TIMELINE_CONFLICT,
                     f"post {other_id!r} reports to {post_id!r} on or after {effective} "
@@ -160,17 +165,15 @@ def _check_deletion(projection: Projection, timeline: Timeline, effective: str) 
                 )
 
 
-def _redesignation(command: est.RedesignatePost, state: State) -> Message:
-    regraded = command.grade is not None and command.grade != state["grade"]
+def _redesignation(command: est.RedesignatePost, state: PostState) -> Message:
+    regraded = command.grade is not None and command.grade != state.grade
     cleared = (
-        regraded
-        and command.budgeted_annual_cost is None
-        and state["budgeted_annual_cost"] is not None
+        regraded and command.budgeted_annual_cost is None and state.budgeted_annual_cost is not None
     )
     unchanged = (
-        command.title in {None, state["title"]}
-        and command.grade in {None, state["grade"]}
-        and _same_cost(state["budgeted_annual_cost"], command.budgeted_annual_cost)
+        command.title in {None, state.title}
+        and command.grade in {None, state.grade}
+        and _same_cost(state.budgeted_annual_cost, command.budgeted_annual_cost)
     )
     if unchanged and not cleared:
         raise DomainError(Reason.NO_CHANGE, "the post already has that title, grade and cost")
@@ -183,23 +186,22 @@ def _redesignation(command: est.RedesignatePost, state: State) -> Message:
     )
 
 
-def _fte_change(command: est.ChangePostFTE, state: State) -> Message:
-    if Decimal(state["fte"]) == command.fte:
-        raise DomainError(Reason.NO_CHANGE, f"the post's FTE is already {state['fte']}")
+def _fte_change(command: est.ChangePostFTE, state: PostState) -> Message:
+    if state.fte == command.fte:
+        raise DomainError(Reason.NO_CHANGE, f"the post's FTE is already {state.fte}")
     return est.PostFTEChanged(post_id=command.post_id, fte=command.fte)
 
 
-def _funding_change(command: est.ChangePostFunding, state: State) -> Message:
-    given = [_payload(item) for item in command.funding]
-    if _funding_key(state["funding"]) == _funding_key(given):
+def _funding_change(command: est.ChangePostFunding, state: PostState) -> Message:
+    if _same_funding(state.funding, command.funding):
         raise DomainError(Reason.NO_CHANGE, "the post already has that funding")
     return est.PostFundingChanged(post_id=command.post_id, funding=command.funding)
 
 
 def _transfer(
-    command: est.TransferPost, state: State, projection: Projection, effective: str
+    command: est.TransferPost, state: PostState, projection: Establishment, effective: str
 ) -> Message:
-    if state["org_unit_id"] == command.org_unit_id:
+    if state.org_unit_id == command.org_unit_id:
         raise DomainError(Reason.NO_CHANGE, f"the post is already in {command.org_unit_id!r}")
     _check_unit(projection, command.org_unit_id, effective)
     return est.PostTransferred(post_id=command.post_id, org_unit_id=command.org_unit_id)
@@ -207,12 +209,12 @@ def _transfer(
 
 def _reporting_change(
     command: est.ChangeReportingLine,
-    state: State,
-    projection: Projection,
-    timeline: Timeline,
+    state: PostState,
+    projection: Establishment,
+    timeline: Timeline[PostState],
     effective: str,
 ) -> Message:
-    if state["reports_to"] == command.reports_to:
+    if state.reports_to == command.reports_to:
         raise DomainError(Reason.NO_CHANGE, "the post already has that reporting line")
     if command.reports_to is not None:
         ends = line_ends(timeline, effective)
@@ -221,7 +223,7 @@ def _reporting_change(
 
 
 def _post_change(
-    command: est.PostCommand, projection: Projection, catalogue: PayCatalogue
+    command: est.PostCommand, projection: Establishment, catalogue: PayCatalogue
 ) -> list[EventDraft]:
     timeline = _post(projection, command.post_id)
     _check_version(timeline, command.expected_version)
@@ -257,13 +259,13 @@ def _post_change(
     ]
 
 
-def _evaluation(command: est.ApplyJobEvaluation, projection: Projection) -> list[EventDraft]:
+def _evaluation(command: est.ApplyJobEvaluation, projection: Establishment) -> list[EventDraft]:
     """Confirm the evaluated grade, re-grading the post first if the evaluation differs."""
     timeline = _post(projection, command.post_id)
     effective = _iso(command.effective_date)
     state = _live_state(timeline, effective)
     events: list[Message] = []
-    if state["grade"] != command.grade:
+    if state.grade != command.grade:
         regrade = est.RedesignatePost(
             post_id=command.post_id, grade=command.grade, effective_date=command.effective_date
         )
@@ -282,7 +284,7 @@ def _evaluation(command: est.ApplyJobEvaluation, projection: Projection) -> list
     ]
 
 
-def _retraction(command: est.RetractEvent, projection: Projection) -> list[EventDraft]:
+def _retraction(command: est.RetractEvent, projection: Establishment) -> list[EventDraft]:
     located = projection.located.get(command.event_id)
     if located is None:
         raise DomainError(Reason.NOT_FOUND, f"event {command.event_id!r} does not exist")
@@ -316,7 +318,9 @@ def _retraction(command: est.RetractEvent, projection: Projection) -> list[Event
     ]
 
 
-def _check_creation_retractable(projection: Projection, timeline: Timeline, kind: str) -> None:
+def _check_creation_retractable(
+    projection: Establishment, timeline: Timeline[PostState], kind: str
+) -> None:
     """A creation can be cancelled only while nothing else rests on it."""
     aggregate_id = timeline.aggregate_id
     if len(timeline.changes) > 1:
@@ -330,11 +334,11 @@ def _check_creation_retractable(projection: Projection, timeline: Timeline, kind
         dependants = sorted(
             post_id
             for post_id, post in projection.posts.items()
-            if any(change.fields.get("org_unit_id") == aggregate_id for change in post.changes)
+            if any(change.payload.get("org_unit_id") == aggregate_id for change in post.changes)
         ) + sorted(
             unit_id
             for unit_id, unit in projection.units.items()
-            if any(change.fields.get("parent_id") == aggregate_id for change in unit.changes)
+            if any(change.payload.get("parent_id") == aggregate_id for change in unit.changes)
         )
     if dependants:
         raise DomainError(
@@ -344,7 +348,7 @@ def _check_creation_retractable(projection: Projection, timeline: Timeline, kind
 
 
 def decide(
-    command: est.EstablishmentCommand, projection: Projection, catalogue: PayCatalogue
+    command: est.EstablishmentCommand, projection: Establishment, catalogue: PayCatalogue
 ) -> list[EventDraft]:
     """The events `command` records, checked against everything recorded so far.
 

@@ -12,19 +12,19 @@ from contracts.decisions import DomainError
 from contracts.rejections import Reason
 
 if TYPE_CHECKING:
-    from services.establishment.projections import Projection
-    from services.establishment.timeline import Timeline
+    from readmodels.establishment import Establishment, PostState
+    from readmodels.timeline import Timeline
 
 NEVER = "9999-12-31"
 
 
-def deleted_on(timeline: Timeline) -> str | None:
+def deleted_on(timeline: Timeline[PostState]) -> str | None:
     """The date from which the post is deleted (None: it is not)."""
     deletion = timeline.first("PostDeleted")
     return deletion.effective if deletion else None
 
 
-def line_ends(timeline: Timeline | None, effective: str) -> str:
+def line_ends(timeline: Timeline[PostState] | None, effective: str) -> str:
     """When a line starting on `effective` stops holding (NEVER if it never does).
 
     That is the post's next change of reporting line, or its deletion.
@@ -33,14 +33,14 @@ def line_ends(timeline: Timeline | None, effective: str) -> str:
         return NEVER
     for change in timeline.changes:
         if change.effective > effective and (
-            "reports_to" in change.fields or change.type == "PostDeleted"
+            change.type in {"ReportingLineChanged", "PostDeleted"}
         ):
             return change.effective
     return NEVER
 
 
 def check_manager(
-    projection: Projection, post_id: str, manager_id: str, effective: str, ends: str
+    projection: Establishment, post_id: str, manager_id: str, effective: str, ends: str
 ) -> None:
     """`manager_id` exists from `effective` until `ends`, and the line closes no loop."""
     if manager_id == post_id:
@@ -65,7 +65,7 @@ def check_manager(
         walk_up(projection, post_id, manager_id, day)
 
 
-def walk_up(projection: Projection, post_id: str, manager_id: str, day: str) -> None:
+def walk_up(projection: Establishment, post_id: str, manager_id: str, day: str) -> None:
     """Follow the line up from `manager_id` on `day`; refuse if it comes back to `post_id`."""
     seen = {post_id}
     chain = [post_id]
@@ -80,4 +80,4 @@ def walk_up(projection: Projection, post_id: str, manager_id: str, day: str) -> 
         seen.add(current)
         timeline = projection.posts.get(current)
         state = timeline.at(day) if timeline else None
-        current = state["reports_to"] if state else None
+        current = state.reports_to if state else None

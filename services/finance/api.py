@@ -88,9 +88,13 @@ async def get_savings(
     known_at: KnownAt = None,
     costs: Literal["explicit", "grades"] = "explicit",
     price_on: date | None = None,
+    rates_on: date | None = None,
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
-    """A savings statement between two effective dates (seed 000's Table 1 shape)."""
+    """A savings statement between two effective dates (seed 000's Table 1 shape).
+
+    Priced at `price_on`'s pay (default `to`) and `rates_on`'s on-cost rates (default `price_on`).
+    """
     if start > end:
         raise ProblemError(
             Reason.INVALID,
@@ -100,7 +104,9 @@ async def get_savings(
     finance = await _tenant(request, x_tenant)
     books = await finance.books(moment(known_at))
     policy = Policy(
-        explicit_costs=costs == "explicit", price_on=price_on.isoformat() if price_on else None
+        explicit_costs=costs == "explicit",
+        price_on=price_on.isoformat() if price_on else None,
+        rates_on=rates_on.isoformat() if rates_on else None,
     )
     try:
         return statement(books, start.isoformat(), end.isoformat(), policy, org_unit_id)

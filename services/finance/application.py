@@ -10,9 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from contracts import finance as fi
-from contracts.establishment_view import EstablishmentView
 from contracts.pay_catalogue import PayCatalogueView
-from contracts.staffing_view import StaffingView
 from contracts.streams import (
     ESTABLISHMENT_EVENTS,
     FINANCE_COST_UPDATES,
@@ -21,7 +19,10 @@ from contracts.streams import (
     RECRUITMENT_EVENTS,
 )
 from eventlog.clock import Clock, system_clock
-from eventlog.command_log import CommandLog, Follower, Outcome, Submitted
+from eventlog.command_log import CommandLog, Outcome, Submitted
+from eventlog.folded_stream import Follower
+from readmodels.establishment import Establishment
+from readmodels.workforce import Workforce
 from services.finance.books import Books
 from services.finance.domain import decide_costs, decide_funding
 from services.finance.funding import committed
@@ -58,9 +59,9 @@ class TenantFinance(CommandLog[fi.FinanceCommand, FundingBook]):
     def __init__(self, redis: Redis, tenant: str, clock: Clock = system_clock) -> None:
         super().__init__(redis, tenant, FINANCE_EVENTS, clock)
         self.costs = CostUpdates(redis, tenant, clock)
-        self.establishment = Follower(redis, tenant, ESTABLISHMENT_EVENTS, EstablishmentView, clock)
+        self.establishment = Follower(redis, tenant, ESTABLISHMENT_EVENTS, Establishment, clock)
         self.grading = Follower(redis, tenant, GRADING_EVENTS, PayCatalogueView, clock)
-        self.staffing = Follower(redis, tenant, RECRUITMENT_EVENTS, StaffingView, clock)
+        self.staffing = Follower(redis, tenant, RECRUITMENT_EVENTS, Workforce, clock)
 
     def new_projection(self) -> FundingBook:
         """No funding streams yet."""

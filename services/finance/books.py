@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from services.finance.fiscal import day_before, next_day, shift_months
+from services.finance.fiscal import next_day, shift_months
 
 if TYPE_CHECKING:
-    from contracts.establishment_view import EstablishmentView
     from contracts.pay_catalogue import PayCatalogue
-    from contracts.staffing_view import Holding, StaffingView
+    from readmodels.establishment import Establishment, PostState
+    from readmodels.workforce import Contract, Workforce
     from services.finance.funding_book import FundingBook
-
-
-def last_day(holding: Holding, deleted_on: str | None) -> str | None:
-    """The holder's last day in post: leaving, or the day before the post's deletion."""
-    ends = [holding.end] if holding.end else []
-    if deleted_on:
-        ends.append(day_before(deleted_on))
-    return min(ends) if ends else None
 
 
 def catalogue_dates(pay: PayCatalogue) -> tuple[str, ...]:
@@ -39,34 +31,33 @@ class Books:
     One view's snapshot: the catalogue's dates are gathered once, not once per post.
     """
 
-    establishment: EstablishmentView
+    establishment: Establishment
     pay: PayCatalogue
-    staffing: StaffingView
+    staffing: Workforce
     funding: FundingBook
     catalogue_days: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "catalogue_days", catalogue_dates(self.pay))
 
-    def post(self, post_id: str, day: str) -> dict[str, Any] | None:
+    def post(self, post_id: str, day: str) -> PostState | None:
         """The post on `day`, or None."""
         return self.establishment.post(post_id, day)
 
     def deleted_on(self, post_id: str) -> str | None:
         """When the post is deleted (None: it is not)."""
-        line = self.establishment.posts.get(post_id)
-        return line.deleted_on() if line else None
+        return self.establishment.deleted_on(post_id)
 
-    def holders(self, post_id: str, day: str, shift_start: int = 0) -> list[Holding]:
+    def holders(self, post_id: str, day: str, shift_start: int = 0) -> list[Contract]:
         """Every contract covering the post on `day` (a job share has several).
 
         `shift_start` moves start dates by whole months (the start-date sensitivity).
         """
         deleted = self.deleted_on(post_id)
         found = []
-        for holding in self.staffing.by_post.get(post_id, ()):
+        for holding in self.staffing.contracts_of_post(post_id):
             start = shift_months(holding.start, shift_start) if shift_start else holding.start
-            last = last_day(holding, deleted)
+            last = holding.last_day(deleted)
             if start <= day and (last is None or day <= last):
                 found.append(holding)
         return found
@@ -75,15 +66,13 @@ class Books:
         """Days in (first, end) on which something that prices this post may change."""
         days = self.catalogue_days
         found = set(days[bisect_right(days, first) : bisect_left(days, end)])
-        line = self.establishment.posts.get(post_id)
-        if line is not None:
-            found.update(change.effective for change in line.changes)
+        found.update(self.establishment.post_dates(post_id))
         deleted = self.deleted_on(post_id)
-        for holding in self.staffing.by_post.get(post_id, ()):
+        for holding in self.staffing.contracts_of_post(post_id):
             start = shift_months(holding.start, shift_start) if shift_start else holding.start
             found.add(start)
             found.add(shift_months(start, 6))
-            last = last_day(holding, deleted)
+            last = holding.last_day(deleted)
             if last:
                 found.add(next_day(last))
         return {day for day in found if first < day < end}

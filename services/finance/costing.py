@@ -11,6 +11,9 @@ after six months), each person with their own NI threshold, plus the vacancy fac
 default) times the budget of the FTE no contract covers (the post's FTE less its holders', if
 positive), that share of the post's budget being `budget * unfilled / FTE`.
 
+A policy's `rates_on`, if given, takes every on-cost rate (employer NI threshold and rate, pension,
+levy) from that one date while pay stays on the day priced (or `price_on`).
+
 A year's **in-year** cost is the sum of the daily cost over its days, split wherever anything that
 prices the post changes (a pay award, an FTE change, an appointment, a leaver, a transfer, a
 deletion); the **full-year** cost is the annual rate on one day. Nothing is rounded here.
@@ -32,7 +35,8 @@ from services.finance.fiscal import day_before, days, fy_end, fy_start, shift_mo
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from contracts.staffing_view import Holding
+    from readmodels.establishment import PostState
+    from readmodels.workforce import Contract
     from services.finance.books import Books
     from services.finance.unpriced import Unpriced
 
@@ -51,6 +55,8 @@ class Policy:
     shift_start_months: int = 0
     price_on: str | None = None
     """Price every day at this date's pay and rates (a statement's price base), if given."""
+    rates_on: str | None = None
+    """Take the on-cost rates from this date instead (next year's pay at this year's rates)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,17 +73,19 @@ def _fte(value: Any) -> Decimal:
     return parse_fte(value, places=10)
 
 
-def budget_rate(books: Books, post: dict[str, Any], day: str, policy: Policy) -> Decimal:
+def budget_rate(books: Books, post: PostState, day: str, policy: Policy) -> Decimal:
     """The annual budget of an established post on `day`.
 
     Raises:
         DomainError: its grade cannot be priced on that day.
     """
-    explicit = post.get("budgeted_annual_cost")
+    explicit = post.budgeted_annual_cost
     if policy.explicit_costs and explicit is not None:
         return Decimal(explicit)
     on = policy.price_on or day
-    return grade_cost(books.pay, post["grade"], on, _fte(post["fte"])).annual_cost
+    return grade_cost(
+        books.pay, post.grade, on, _fte(post.fte), rates_day=policy.rates_on
+    ).annual_cost
 
 
 def increments(start: str, day: str) -> int:
@@ -95,22 +103,24 @@ def increments(start: str, day: str) -> int:
 
 
 def holder_rate(
-    books: Books, post: dict[str, Any], holding: Holding, day: str, policy: Policy
+    books: Books, post: PostState, holding: Contract, day: str, policy: Policy
 ) -> Decimal:
     """What a holder costs on `day`: their point, with increments, at their FTE."""
     on = policy.price_on or day
-    definition = grade_on(books.pay, post["grade"], on)
+    definition = grade_on(books.pay, post.grade, on)
     point = None
     if definition is not None and definition.scp_min is not None:
         assert definition.scp_max is not None
         start = shift_months(holding.start, policy.shift_start_months)
         base = holding.scp if holding.scp is not None else definition.scp_min
         point = min(base + increments(start, day), definition.scp_max)
-    return grade_cost(books.pay, post["grade"], on, _fte(holding.fte), point).annual_cost
+    return grade_cost(
+        books.pay, post.grade, on, _fte(holding.fte), point, rates_day=policy.rates_on
+    ).annual_cost
 
 
 def holders_rate(
-    books: Books, post: dict[str, Any], holdings: Sequence[Holding], day: str, policy: Policy
+    books: Books, post: PostState, holdings: Sequence[Contract], day: str, policy: Policy
 ) -> Decimal:
     """What every contract covering the post costs on `day`, each at its own FTE and point.
 
@@ -120,14 +130,14 @@ def holders_rate(
     return sum((holder_rate(books, post, holding, day, policy) for holding in holdings), ZERO)
 
 
-def unfilled_fte(post: dict[str, Any], holdings: Sequence[Holding]) -> Decimal:
+def unfilled_fte(post: PostState, holdings: Sequence[Contract]) -> Decimal:
     """The post's FTE that no contract covers (never below 0): a part-filled post is part vacant."""
     held = sum((_fte(holding.fte) for holding in holdings), ZERO)
-    return max(ZERO, _fte(post["fte"]) - held)
+    return max(ZERO, _fte(post.fte) - held)
 
 
 def vacant_budget(
-    books: Books, post: dict[str, Any], day: str, policy: Policy, unfilled: Decimal
+    books: Books, post: PostState, day: str, policy: Policy, unfilled: Decimal
 ) -> Decimal:
     """The budget of the unfilled share of a post: its budget times unfilled FTE over its FTE.
 
@@ -136,7 +146,7 @@ def vacant_budget(
     """
     if not unfilled:
         return ZERO
-    return budget_rate(books, post, day, policy) * unfilled / _fte(post["fte"])
+    return budget_rate(books, post, day, policy) * unfilled / _fte(post.fte)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,12 +193,11 @@ def rate(books: Books, post_id: str, day: str, policy: Policy) -> Decimal:
     return day_cost(books, post_id, day, policy).annual
 
 
-def funders(post: dict[str, Any] | None) -> tuple[tuple[str, Decimal], ...]:
+def funders(post: PostState | None) -> tuple[tuple[str, Decimal], ...]:
     """The post's funding shares; none listed means the base budget."""
-    listed = (post or {}).get("funding") or []
-    if not listed:
+    if post is None or not post.funding:
         return ((BASE_BUDGET, Decimal(1)),)
-    return tuple((item["source_id"], Decimal(item["share"])) for item in listed)
+    return tuple((item.source_id, item.share) for item in post.funding)
 
 
 def segments(

@@ -24,15 +24,7 @@ BUDGET = Policy()
 
 
 def _funded_posts(books: Books, source_id: str) -> list[str]:
-    return sorted(
-        post_id
-        for post_id, line in books.establishment.posts.items()
-        if any(
-            item.get("source_id") == source_id
-            for change in line.changes
-            for item in change.fields.get("funding") or []
-        )
-    )
+    return books.establishment.ever_funded_by(source_id)
 
 
 def committed_by_fy(
@@ -72,7 +64,7 @@ def outliving(books: Books, stream: FundingStream) -> list[dict[str, Any]]:
         post = books.post(post_id, after)
         if post is None:
             continue
-        if any(item["source_id"] == stream.source_id for item in post.get("funding") or []):
+        if any(item.source_id == stream.source_id for item in post.funding):
             warnings.append(
                 {
                     "post_id": post_id,
@@ -121,7 +113,7 @@ def sensitivity(
     before = after = ZERO
     for post_id in sorted(books.staffing.by_post):
         post = books.post(post_id, f"{fy}-04-01") or books.post(post_id, f"{fy + 1}-03-31")
-        if post is None or (units is not None and post["org_unit_id"] not in units):
+        if post is None or (units is not None and post.org_unit_id not in units):
             continue
         before += sum(in_year(books, post_id, fy, policy=base, unpriced=unpriced).values(), ZERO)
         after += sum(

@@ -1,9 +1,10 @@
 """Establishment's and grading's events, taken up by finance: publish the budget costs they change.
 
-A post's own event re-costs that post; a catalogue event (a pay award, new on-cost rates, a grade
-redefined) re-costs every post. Each affected post is costed for every financial year from the
-one the change takes effect in to the current one; `PublishCostChanges` then publishes only the
-figures that differ from those last published, naming the event as the cause. Within one batch
+Which posts and years an event re-costs is `services.finance.recost`: a post's own event, that
+post; a catalogue event, the posts it prices (a grade's holders, a scheme's grades, director
+grades; every post for new on-cost rates), from the year it takes effect to the current one.
+`PublishCostChanges` then publishes only the figures that differ from those last published,
+naming the event as the cause. Within one batch
 the figures are computed once (the books are the same for every event in it), so the first event
 in the batch to change a figure is named as its cause. A post that cannot be priced on some day
 is published with `unpriced` saying why, never as a silent zero. After each batch the funding
@@ -21,7 +22,7 @@ from contracts.streams import ESTABLISHMENT_EVENTS, FINANCE_REJECTIONS, GRADING_
 from eventlog.command_log import Submitted
 from eventlog.translating import TranslatingHandler
 from services.finance.costing import ZERO, Policy, annual_day, in_year, rate
-from services.finance.fiscal import fy_of
+from services.finance.recost import posts_to_recost, years_to_recost
 from services.finance.unpriced import Unpriced
 
 if TYPE_CHECKING:
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 GROUP = "finance"
 """Finance's consumer group on every stream it reads."""
 
-CATALOGUE = {"PayScalePublished", "GradeDefined", "DirectorSalarySet", "OnCostRatesSet"}
 BUDGET = Policy()
 
 
@@ -81,15 +81,11 @@ class CostConsumer(TranslatingHandler[fi.PublishCostChanges]):
         """The figures one event may change (None: it changes no cost)."""
         assert self.books is not None
         kind = str(body.get("type"))
-        if kind in CATALOGUE:
-            posts = sorted(self.books.establishment.posts)
-        elif body.get("aggregate_type") == "post":
-            posts = [str(body.get("aggregate_id"))]
-        else:
+        posts = posts_to_recost(body, self.books.establishment, self.books.pay)
+        if posts is None:
             return None
         today = self.finance.clock().date().isoformat()
-        first = fy_of(str(body["effective_date"]))
-        years = range(first, max(first, fy_of(today)) + 1)
+        years = years_to_recost(str(body["effective_date"]), today)
         figures = []
         for post_id in posts:
             for fy in years:

@@ -43,6 +43,7 @@ from services.finance.fiscal import fy_end, fy_start
 from services.finance.unpriced import Unpriced, listing
 
 if TYPE_CHECKING:
+    from readmodels.establishment import PostState
     from services.finance.books import Books
 
 GROUPS = ("org_unit", "grade", "funding", "post")
@@ -90,10 +91,11 @@ class Figures:
 
 
 def _approved(books: Books, post_id: str, day: str) -> bool:
-    return any(start <= day for start in books.staffing.approved.get(post_id, ()))
+    approvals = books.staffing.approvals.get(post_id, ())
+    return any(approval.approved_on <= day for approval in approvals)
 
 
-def _state_in_year(books: Books, post_id: str, fy: int, day: str) -> dict[str, Any] | None:
+def _state_in_year(books: Books, post_id: str, fy: int, day: str) -> PostState | None:
     """The post on the costing day, else at the year's start, else when it first exists in it."""
     found = books.post(post_id, day) or books.post(post_id, fy_start(fy))
     if found is not None:
@@ -122,7 +124,7 @@ def _on_the_day(
         cost = DayCost(ZERO)
     return Figures(
         posts=1,
-        fte=parse_fte(post["fte"], places=10),
+        fte=parse_fte(post.fte, places=10),
         annual_cost=cost.annual,
         obligations=cost.obligations,
         commitments=cost.vacant if approved else ZERO,
@@ -146,7 +148,7 @@ def ledger(
     total = Figures()
     for post_id in sorted(books.establishment.posts):
         state = _state_in_year(books, post_id, fy, day)
-        if state is None or (units is not None and state["org_unit_id"] not in units):
+        if state is None or (units is not None and state.org_unit_id not in units):
             continue
         spent = in_year(books, post_id, fy, policy=policy, unpriced=unpriced)
         figures = _on_the_day(books, post_id, day, policy, unpriced)
@@ -172,15 +174,15 @@ def ledger(
 
 
 def _shares(
-    group_by: str, post_id: str, state: dict[str, Any], spent: dict[str, Decimal]
+    group_by: str, post_id: str, state: PostState, spent: dict[str, Decimal]
 ) -> dict[str, Decimal]:
     """The rows a post counts in, and its share of each (funding: its shares, else all of it)."""
     if group_by == "post":
         return {post_id: Decimal(1)}
     if group_by == "grade":
-        return {str(state.get("grade")): Decimal(1)}
+        return {str(state.grade): Decimal(1)}
     if group_by == "org_unit":
-        return {str(state.get("org_unit_id")): Decimal(1)}
+        return {str(state.org_unit_id): Decimal(1)}
     shares = dict(funders(state))
     for source in spent:
         shares.setdefault(source, ZERO)

@@ -3,7 +3,8 @@
 Posts deleted, created and changed (re-designated or re-graded: old and new cost), posts moved in
 or out of the unit with their budget, and externally funded posts shown at zero base-budget
 impact; the net annual cost and FTE count the base budget only. Every line is priced at the
-`to` date's pay and rates (the statement's price base) unless explicit costs are used.
+`to` date's pay and rates (the statement's price base) unless explicit costs are used; `rates_on`
+takes the on-cost rates from another date (next year's pay award at the rates in force now).
 
 A line that cannot be priced at the price base shows 0.00 and its post is listed in `unpriced`
 (with `unpriced_totals`), never left as a silent zero; a statement prices each line on one day,
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from contracts.decisions import DomainError
 from contracts.establishment import BASE_BUDGET
 from contracts.money import fte_text, money_text, parse_fte
+from readmodels.establishment import funding_view
 from services.finance.costing import ZERO, Policy, budget_rate
 from services.finance.ledger import scope
 from services.finance.unpriced import Unpriced, listing
@@ -24,26 +26,27 @@ from services.finance.unpriced import Unpriced, listing
 if TYPE_CHECKING:
     from decimal import Decimal
 
+    from readmodels.establishment import PostState
     from services.finance.books import Books
 
 COMPARED = ("title", "grade", "fte", "budgeted_annual_cost")
 PARTS = ("deleted", "created", "changed", "transferred_in", "transferred_out", "externally_funded")
 
 
-def _external(post: dict[str, Any]) -> bool:
-    return any(item["source_id"] != BASE_BUDGET for item in post.get("funding") or [])
+def _external(post: PostState) -> bool:
+    return any(item.source_id != BASE_BUDGET for item in post.funding)
 
 
-def _within(post: dict[str, Any] | None, units: set[str] | None) -> bool:
-    return post is not None and (units is None or post["org_unit_id"] in units)
+def _within(post: PostState | None, units: set[str] | None) -> bool:
+    return post is not None and (units is None or post.org_unit_id in units)
 
 
-def _fte(post: dict[str, Any]) -> Decimal:
-    return parse_fte(post["fte"], places=10)
+def _fte(post: PostState) -> Decimal:
+    return parse_fte(post.fte, places=10)
 
 
 def _cost(
-    books: Books, post_id: str, post: dict[str, Any], policy: Policy, unpriced: Unpriced
+    books: Books, post_id: str, post: PostState, policy: Policy, unpriced: Unpriced
 ) -> Decimal:
     """A post's budget at the statement's price base (0, and noted, if it cannot be priced)."""
     assert policy.price_on is not None
@@ -55,8 +58,8 @@ def _cost(
 
 
 def _classify(  # noqa: PLR0911 - one return per part of the statement
-    before: dict[str, Any] | None, after: dict[str, Any] | None, *, was_in: bool, now_in: bool
-) -> tuple[str | None, dict[str, Any] | None]:
+    before: PostState | None, after: PostState | None, *, was_in: bool, now_in: bool
+) -> tuple[str | None, PostState | None]:
     """Which part of the statement a post belongs to, and its state there."""
     if now_in and after is not None and _external(after):
         already = was_in and before is not None and _external(before)
@@ -69,19 +72,19 @@ def _classify(  # noqa: PLR0911 - one return per part of the statement
         return "transferred_out", before
     if now_in and not was_in:
         return "transferred_in", after
-    if before and after and any(before.get(key) != after.get(key) for key in COMPARED):
+    if before and after and any(getattr(before, key) != getattr(after, key) for key in COMPARED):
         return "changed", None
     return None, None
 
 
-def _item(post_id: str, post: dict[str, Any], cost: Decimal) -> dict[str, Any]:
+def _item(post_id: str, post: PostState, cost: Decimal) -> dict[str, Any]:
     return {
         "post_id": post_id,
-        "title": post["title"],
-        "grade": post["grade"],
-        "fte": fte_text(parse_fte(post["fte"], places=10)),
-        "org_unit_id": post["org_unit_id"],
-        "funding": post.get("funding") or [],
+        "title": post.title,
+        "grade": post.grade,
+        "fte": fte_text(post.fte),
+        "org_unit_id": post.org_unit_id,
+        "funding": funding_view(post.funding),
         "annual_cost": money_text(cost),
     }
 
@@ -110,7 +113,11 @@ def statement(
     books: Books, start: str, end: str, policy: Policy, org_unit_id: str | None = None
 ) -> dict[str, Any]:
     """What changed in the establishment's cost between `start` and `end`."""
-    priced = Policy(explicit_costs=policy.explicit_costs, price_on=policy.price_on or end)
+    priced = Policy(
+        explicit_costs=policy.explicit_costs,
+        price_on=policy.price_on or end,
+        rates_on=policy.rates_on,
+    )
     before_units, after_units = scope(books, org_unit_id, start), scope(books, org_unit_id, end)
     parts = {name: _Part() for name in PARTS}
     unpriced = Unpriced()
@@ -149,6 +156,7 @@ def statement(
         "to": end,
         "org_unit_id": org_unit_id,
         "price_on": priced.price_on,
+        "rates_on": priced.rates_on or priced.price_on,
         "costs": "explicit where given" if policy.explicit_costs else "grades alone",
         **shown,
         "net": {"fte": fte_text(net_fte), "annual_cost": money_text(net_cost)},

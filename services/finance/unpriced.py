@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from contracts.pay_catalogue import PayCatalogue
+    from readmodels.establishment import PostState
     from services.finance.books import Books
 
 ZERO = Decimal(0)
@@ -39,7 +40,7 @@ class Problem:
 
     day: str
     detail: str
-    post: dict[str, Any] | None
+    post: PostState | None
     days: int = 0
 
 
@@ -54,7 +55,7 @@ class Unpriced:
         post_id: str,
         day: str,
         error: DomainError,
-        post: dict[str, Any] | None,
+        post: PostState | None,
         lost_days: int = 0,
     ) -> None:
         """Keep the first problem met for each post; add up the days it could not be priced."""
@@ -71,17 +72,15 @@ class Unpriced:
         return found.detail if found else None
 
 
-def estimate(
-    pay: PayCatalogue, post: dict[str, Any], near: str, dates: Sequence[str]
-) -> Decimal | None:
+def estimate(pay: PayCatalogue, post: PostState, near: str, dates: Sequence[str]) -> Decimal | None:
     """The post's annual budget on the nearest date its grade can be priced (None: never)."""
-    explicit = post.get("budgeted_annual_cost")
+    explicit = post.budgeted_annual_cost
     if explicit is not None:
         return Decimal(str(explicit))
-    fte = parse_fte(post["fte"], places=10)
+    fte = parse_fte(post.fte, places=10)
     for on in [near, *sorted(dates, key=lambda day: (abs(days(near, day)), day))]:
         try:
-            return grade_cost(pay, post["grade"], on, fte).annual_cost
+            return grade_cost(pay, post.grade, on, fte).annual_cost
         except DomainError:
             continue
     return None
@@ -93,17 +92,17 @@ def listing(books: Books, unpriced: Unpriced, *, count_days: bool = True) -> dic
     fte = ZERO
     known: list[Decimal] = []
     for post_id, problem in sorted(unpriced.problems.items()):
-        post = problem.post or {}
+        post = problem.post
         worth = estimate(books.pay, post, problem.day, books.catalogue_days) if post else None
-        post_fte = parse_fte(post["fte"], places=10) if post.get("fte") else ZERO
+        post_fte = post.fte if post else ZERO
         fte += post_fte
         if worth is not None:
             known.append(worth)
         items.append(
             {
                 "post_id": post_id,
-                "title": post.get("title"),
-                "grade": post.get("grade"),
+                "title": post.title if post else None,
+                "grade": post.grade if post else None,
                 "fte": fte_text(post_fte),
                 "problem": problem.detail,
                 "days_unpriced": problem.days if count_days else None,

@@ -12,15 +12,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from contracts import recruitment as rc
-from contracts.establishment_view import EstablishmentView
 from contracts.pay_catalogue import PayCatalogueView
 from contracts.streams import ESTABLISHMENT_EVENTS, GRADING_EVENTS, RECRUITMENT_EVENTS
 from contracts.tenancy import TenantPolicy
 from eventlog.clock import Clock, system_clock
-from eventlog.command_log import CommandLog, Follower, Outcome, Submitted
+from eventlog.command_log import CommandLog, Outcome, Submitted
+from eventlog.folded_stream import Follower
+from readmodels.establishment import Establishment
+from readmodels.workforce import Workforce
 from services.recruitment.domain import decide
 from services.recruitment.scene import Scene
-from services.recruitment.workforce import Workforce
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -42,7 +43,7 @@ class TenantRecruitment(CommandLog[rc.RecruitmentCommand, Workforce]):
         policy: TenantPolicy | None = None,
     ) -> None:
         super().__init__(redis, tenant, RECRUITMENT_EVENTS, clock)
-        self.establishment = Follower(redis, tenant, ESTABLISHMENT_EVENTS, EstablishmentView, clock)
+        self.establishment = Follower(redis, tenant, ESTABLISHMENT_EVENTS, Establishment, clock)
         self.grading = Follower(redis, tenant, GRADING_EVENTS, PayCatalogueView, clock)
         self.policy = policy or TenantPolicy()
         """The tenant's policies as provisioned (they never change once recorded)."""

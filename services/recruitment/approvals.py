@@ -25,8 +25,8 @@ from contracts.rejections import Reason
 from services.recruitment.capacity import NONE, occupancy
 
 if TYPE_CHECKING:
+    from readmodels.workforce import Approval, Contract
     from services.recruitment.scene import Scene
-    from services.recruitment.workforce import Approval, Contract
 
 
 def add_months(day: str, months: int) -> str:

@@ -11,23 +11,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from contracts.decisions import DomainError
 from contracts.money import fte_text
 from contracts.rejections import Reason
-from services.recruitment.workforce import day_after
+from readmodels.workforce import day_after
 
 if TYPE_CHECKING:
+    from readmodels.establishment import PostState
+    from readmodels.workforce import Contract
     from services.recruitment.scene import Scene
-    from services.recruitment.workforce import Contract
 
 NONE = Decimal(0)
 
 
-def post_fte(post: dict[str, Any]) -> Decimal:
+def post_fte(post: PostState) -> Decimal:
     """The post's FTE as establishment records it."""
-    return Decimal(str(post["fte"]))
+    return Decimal(str(post.fte))
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,7 @@ class Occupancy:
     """The FTE of every contract in force."""
 
     @classmethod
-    def of(cls, post: dict[str, Any], holders: list[Contract]) -> Occupancy:
+    def of(cls, post: PostState, holders: list[Contract]) -> Occupancy:
         """The post (as on the day) held by `holders`."""
         held = sum((Decimal(contract.fte) for contract in holders), NONE)
         return cls(post_fte(post), holders, held)

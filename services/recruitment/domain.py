@@ -21,15 +21,16 @@ from contracts import recruitment as rc
 from contracts.costing import grade_on
 from contracts.decisions import DomainError, EventDraft
 from contracts.rejections import Reason
+from readmodels.workforce import CONTRACT, FREEZE, POST, TRIAL
 from services.recruitment.approvals import appointment_basis
 from services.recruitment.capacity import NONE, check_room, occupancy, post_fte
 from services.recruitment.grade_ladder import suitable
-from services.recruitment.workforce import CONTRACT, FREEZE, POST, TRIAL
 
 if TYPE_CHECKING:
     from contracts.envelope import Message
+    from readmodels.establishment import PostState
+    from readmodels.workforce import AtRisk, Contract
     from services.recruitment.scene import Scene
-    from services.recruitment.workforce import AtRisk, Contract
 
 IDS = uuid5(NAMESPACE_URL, "urn:estab:recruitment")
 
@@ -59,14 +60,13 @@ class Drafts:
         )
 
 
-def _post(scene: Scene, post_id: str, day: str) -> dict[str, Any]:
+def _post(scene: Scene, post_id: str, day: str) -> PostState:
     post = scene.post(post_id, day)
     if post is not None:
         return post
-    line = scene.establishment.posts.get(post_id)
-    if line is None or line.created_on() is None:
+    if scene.establishment.created_on(post_id) is None:
         raise DomainError(Reason.NOT_FOUND, f"post {post_id!r} does not exist")
-    deleted = line.deleted_on()
+    deleted = scene.establishment.deleted_on(post_id)
     when = f"is deleted from {deleted}" if deleted and deleted <= day else "does not exist yet"
     raise DomainError(Reason.TIMELINE_CONFLICT, f"post {post_id!r} {when} on {day}")
 
@@ -113,12 +113,12 @@ def _check_point(scene: Scene, grade: str, scp: int | None, day: str) -> None:
         )
 
 
-def _appointed_fte(scene: Scene, command: rc.AppointPostholder, post: dict[str, Any]) -> Decimal:
+def _appointed_fte(scene: Scene, command: rc.AppointPostholder, post: PostState) -> Decimal:
     """The FTE asked for (at most the post's), or whatever of the post is vacant on the start."""
     start = command.start_date.isoformat()
     if command.fte is not None:
         if command.fte > post_fte(post):
-            detail = f"FTE {command.fte} is above the post's {post['fte']}"
+            detail = f"FTE {command.fte} is above the post's {post.fte}"
             raise DomainError(Reason.INVALID, detail)
         return command.fte
     held = occupancy(scene, command.post_id, start)
@@ -139,9 +139,9 @@ def _appoint(command: rc.AppointPostholder, drafts: Drafts) -> None:
     check_room(scene, command.post_id, command.person_ref, start, fte)
     if not command.existing:
         _not_frozen(scene, command.post_id, start, "appointment")
-        _not_ring_fenced(scene, command.post_id, command.person_ref, start, post["grade"])
+        _not_ring_fenced(scene, command.post_id, command.person_ref, start, post.grade)
     basis = appointment_basis(scene, command, command.post_id)
-    _check_point(scene, post["grade"], command.scp, start)
+    _check_point(scene, post.grade, command.scp, start)
     key = contract_id(command.post_id, command.person_ref, start)
     appointed = rc.PostholderAppointed(
         contract_id=key,
@@ -281,13 +281,13 @@ def _start_trial(command: rc.StartRedeploymentTrial, drafts: Drafts) -> None:
     fte = Decimal(scene.workforce.contracts[record.contract_id].fte)
     check_room(scene, command.to_post_id, command.person_ref, start, fte)
     held = scene.held_grade(record)
-    if held is None or not suitable(scene.ranks(start), held, post["grade"]):
+    if held is None or not suitable(scene.ranks(start), held, post.grade):
         raise DomainError(
             Reason.INVALID,
-            f"post {command.to_post_id!r} ({post['grade']}) is not a suitable alternative for "
+            f"post {command.to_post_id!r} ({post.grade}) is not a suitable alternative for "
             f"{held}: same grade or one either side by salary, in the same grade family",
         )
-    _check_point(scene, post["grade"], command.scp, start)
+    _check_point(scene, post.grade, command.scp, start)
     key = contract_id(command.to_post_id, command.person_ref, start)
     trial_end = command.trial_start + timedelta(days=rc.TRIAL_DAYS - 1)
     started = rc.RedeploymentTrialStarted(

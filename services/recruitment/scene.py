@@ -8,17 +8,17 @@ policy (vacancy control, how long an approval to recruit lasts) comes from the t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from contracts.tenancy import TenantPolicy
+from readmodels.workforce import day_before
 from services.recruitment.grade_ladder import ladder
-from services.recruitment.workforce import day_before
 
 if TYPE_CHECKING:
-    from contracts.establishment_view import EstablishmentView
     from contracts.pay_catalogue import PayCatalogue
+    from readmodels.establishment import Establishment, PostState
+    from readmodels.workforce import AtRisk, Contract, Freeze, Workforce
     from services.recruitment.grade_ladder import Ranks
-    from services.recruitment.workforce import AtRisk, Contract, Freeze, Workforce
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,18 +26,17 @@ class Scene:
     """Recruitment's record, establishment's posts and grading's pay catalogue, one view each."""
 
     workforce: Workforce
-    establishment: EstablishmentView
+    establishment: Establishment
     pay: PayCatalogue
     policy: TenantPolicy = field(default_factory=TenantPolicy)
 
-    def post(self, post_id: str, day: str) -> dict[str, Any] | None:
+    def post(self, post_id: str, day: str) -> PostState | None:
         """The post on `day`, or None."""
         return self.establishment.post(post_id, day)
 
     def deleted_on(self, post_id: str) -> str | None:
         """When the post is deleted (None: it is not)."""
-        line = self.establishment.posts.get(post_id)
-        return line.deleted_on() if line else None
+        return self.establishment.deleted_on(post_id)
 
     def holders(self, post_id: str, day: str) -> list[Contract]:
         """Every contract in force on the post on `day` (on trial or appointed)."""
@@ -53,7 +52,7 @@ class Scene:
         if not self.workforce.freezes:
             return None
         post = self.post(post_id, day)
-        units = set(self.establishment.ancestors(post["org_unit_id"], day)) if post else set()
+        units = set(self.establishment.ancestors(post.org_unit_id, day)) if post else set()
         for freeze in self.workforce.freezes.values():
             if not freeze.active_on(day):
                 continue
@@ -74,14 +73,8 @@ class Scene:
     def held_grade(self, record: AtRisk) -> str | None:
         """The grade of the deleted post on its last day."""
         post = self.post(record.post_id, day_before(record.since))
-        return post["grade"] if post else None
+        return post.grade if post else None
 
     def ranks(self, day: str) -> Ranks:
         """The grade ladders on `day`: every catalogue grade and every post's grade, by family."""
-        grades = {
-            change.fields["grade"]
-            for line in self.establishment.posts.values()
-            for change in line.changes
-            if change.fields.get("grade")
-        }
-        return ladder(self.pay, grades, day)
+        return ladder(self.pay, self.establishment.grades_used(), day)

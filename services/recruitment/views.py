@@ -10,15 +10,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from contracts.money import fte_text
+from readmodels.workforce import days_between
 from services.recruitment.approvals import expired_unused, live_approval
 from services.recruitment.capacity import NONE, Occupancy, vacant_since
 from services.recruitment.grade_ladder import suitable
-from services.recruitment.workforce import days_between
 
 if TYPE_CHECKING:
+    from readmodels.workforce import AtRisk, Contract
     from services.recruitment.grade_ladder import Ranks
     from services.recruitment.scene import Scene
-    from services.recruitment.workforce import AtRisk, Contract
 
 
 def vacancy(scene: Scene, post_id: str, day: str) -> dict[str, Any] | None:
@@ -34,13 +34,13 @@ def vacancy(scene: Scene, post_id: str, day: str) -> dict[str, Any] | None:
     approval = live_approval(scene, post_id, day)
     return {
         "post_id": post_id,
-        "title": post["title"],
-        "grade": post["grade"],
+        "title": post.title,
+        "grade": post.grade,
         "fte": fte_text(held.post_fte),
         "vacant_fte": fte_text(held.vacant_fte),
         "fte_in_post": fte_text(held.fte_in_post),
         "headcount": held.headcount,
-        "org_unit_id": post["org_unit_id"],
+        "org_unit_id": post.org_unit_id,
         "vacant_since": since,
         "days_vacant": days_between(since, day),
         "approval": approval.view() if approval else None,

@@ -12,12 +12,12 @@ import pytest
 from redis.asyncio import Redis
 from waiting import until_async
 
-from contracts.staffing_view import StaffingView
 from contracts.streams import ESTABLISHMENT_COMMANDS, ESTABLISHMENT_EVENTS, StoreKeys, stream_key
 from eventlog.audit import stream_bodies, verify_stream
 from eventlog.store import EventStore
+from readmodels.workforce import Workforce
 from services.establishment.replay import replay
-from services.establishment.views import structure
+from services.establishment.structure import structure
 
 pytestmark = [pytest.mark.faults, pytest.mark.redis, pytest.mark.usefixtures("with_catalogue")]
 
@@ -106,7 +106,7 @@ async def test_sigkill_mid_stream_loses_and_duplicates_nothing(
         await replay(EventStore(redis, StoreKeys.for_stream(tenant, ESTABLISHMENT_EVENTS))),
         "2018-04-01",
         None,
-        StaffingView(),
+        Workforce(),
     )
     assert served["totals"] == rebuilt["totals"]
     assert (served["totals"]["posts"], served["totals"]["fte"]) == (POSTS, "750.0000")

@@ -58,7 +58,7 @@ def delivered(entries: list[tuple[str, dict[str, Any]]]) -> list[Delivery]:
 async def test_grading_records_each_establishment_event_once(redis: Redis, tenant: str) -> None:
     """A batch given twice yields one evaluation request, one closure, one malformed rejection."""
     log = await establishment_with_post(redis, tenant)
-    events = await stream_bodies(redis, log.store.keys.stream)
+    events = await stream_bodies(redis, log.keys.stream)
     grading = TenantGrading(redis, tenant)
     handler = establishment_events_handler(grading, redis)
     caused = dict(events[1][1], event_id="by-grading", causation_id="grading:some-event")
@@ -68,7 +68,7 @@ async def test_grading_records_each_establishment_event_once(redis: Redis, tenan
     await handler(batch)
     recorded = [
         entry
-        for entry in await stream_bodies(redis, grading.store.keys.stream)
+        for entry in await stream_bodies(redis, grading.keys.stream)
         if entry[1]["aggregate_type"] == "post"
     ]
     assert [body["type"] for _, body in recorded] == ["EvaluationRequested", "PostClosed"]
@@ -110,7 +110,7 @@ async def test_establishment_applies_each_evaluation_once(redis: Redis, tenant: 
     )
     await handler(batch)
     await handler(batch)
-    recorded = [body for _, body in await stream_bodies(redis, log.store.keys.stream)]
+    recorded = [body for _, body in await stream_bodies(redis, log.keys.stream)]
     assert [body["type"] for body in recorded[3:]] == ["PostRedesignated", "PostGradeConfirmed"]
     assert {body["causation_id"] for body in recorded[3:]} == {"grading:ev-1"}
     rejections = await stream_bodies(redis, stream_key(tenant, ESTABLISHMENT_REJECTIONS))

@@ -13,17 +13,18 @@ from contracts import establishment as est
 from contracts.decisions import DomainError
 from contracts.registry import command_from_message
 from contracts.rejections import Reason
-from contracts.staffing_view import StaffingView
+from readmodels.establishment import Establishment
+from readmodels.workforce import Workforce
 from services.establishment.domain import decide
-from services.establishment.projections import Projection
-from services.establishment.views import diff, find_post, structure
+from services.establishment.structure import structure
+from services.establishment.views import diff, find_post
 
 
 class Log:
     """A pure stand-in for the service: decide, then fold, numbering events as a store would."""
 
     def __init__(self) -> None:
-        self.projection = Projection()
+        self.projection = Establishment()
         self.catalogue = njc_catalogue()
         self.sequence = 0
         self.events: list[dict[str, Any]] = []
@@ -116,7 +117,7 @@ def test_hours_fraction_fte_is_kept_exactly_and_shown_to_four_places(log: Log) -
     """An FTE of 30/37 shows as 0.8108 and adds exactly into the unit's total FTE."""
     log.run(post("part", fte="30/37"))
     log.run(post("full"))
-    view = structure(log.projection, "2018-01-01", "cf", StaffingView())
+    view = structure(log.projection, "2018-01-01", "cf", Workforce())
     assert [item["fte"] for item in view["posts"] if item["post_id"] == "part"] == ["0.8108"]
     assert (view["totals"]["posts"], view["totals"]["fte"]) == (3, "2.8108")
 
@@ -447,7 +448,7 @@ def test_structure_of_a_unit_includes_its_sub_units(log: Log) -> None:
     )
     log.run(post("in-team", org_unit_id="team"))
     log.run(post("elsewhere", org_unit_id="rh"))
-    view = structure(log.projection, "2018-01-01", "cf", StaffingView())
+    view = structure(log.projection, "2018-01-01", "cf", Workforce())
     ids = [item["post_id"] for item in view["posts"]]
     assert ids == ["director", "in-team"]
 
@@ -598,11 +599,14 @@ def test_structure_counts_who_is_in_post_with_a_job_share_as_two_people(log: Log
     """Two 0.5 holders on a 1.0 post: 1.0 FTE in post, headcount 2, nothing vacant."""
     log.run(post("shared"))
     log.run(post("empty"))
-    staffing = StaffingView()
+    staffing = Workforce()
     for number, person in enumerate(("e1", "e2"), start=1):
         staffing.apply(
             {
                 "type": "PostholderAppointed",
+                "aggregate_type": "contract",
+                "aggregate_id": f"c{number}",
+                "aggregate_version": 1,
                 "effective_date": "2017-06-01",
                 "recorded_at": f"2026-01-01T00:00:0{number}.000000Z",
                 "payload": {

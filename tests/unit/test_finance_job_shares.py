@@ -38,6 +38,9 @@ def _recorded(council: Council, kind: str, effective: str, payload: dict[str, An
         {
             "event_id": f"r{council.sequence}",
             "type": kind,
+            "aggregate_type": "contract",
+            "aggregate_id": payload.get("contract_id", payload["post_id"]),
+            "aggregate_version": council.sequence,
             "effective_date": effective,
             "recorded_at": f"2026-01-01T00:00:00.{council.sequence:06d}Z",
             "payload": payload,

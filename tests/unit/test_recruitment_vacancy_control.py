@@ -10,9 +10,9 @@ from recruitment_world import World, appoint, chief_officers
 from contracts import recruitment as rc
 from contracts.rejections import Reason
 from contracts.tenancy import TenantPolicy
+from readmodels.workforce import Workforce
 from services.recruitment.approvals import add_months
 from services.recruitment.views import postholders, vacancies, vacancy_control
-from services.recruitment.workforce import Workforce
 
 BOARD = {"decided_by": "Executive Board", "reference": "EB-2017-06"}
 

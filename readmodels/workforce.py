@@ -1,5 +1,8 @@
-"""Recruitment's own stream folded: contracts, approvals, freezes, staff at risk (pure).
+"""`recruitment.events` folded: contracts, approvals, freezes, staff at risk (pure).
 
+This is the one reading of recruitment's stream: recruitment decides against it; establishment
+(who is in post, for the structure) and finance (holders' points and start dates, for the
+forecast) follow the stream with it.
 Dates are ISO strings (they sort as dates). A contract's last day is its leaving date, or the day
 before its post is deleted, whichever is first; a trial that ended early ends on its end date.
 A post may have several contracts in force at once (a job share).
@@ -12,6 +15,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from eventlog.folding import FoldPosition
+from readmodels.reading import payload_of
 
 if TYPE_CHECKING:
     from eventlog.folding import Folded
@@ -140,6 +144,9 @@ class Workforce(FoldPosition):
         self.approvals: dict[str, list[Approval]] = {}
         self.freezes: dict[str, Freeze] = {}
         self.at_risk: dict[str, AtRisk] = {}
+        self.journal: list[str] = []
+        """The post each contract change was about, in the order folded: what a cache of
+        per-post answers must forget since it last looked."""
 
     def contracts_of_post(self, post_id: str) -> list[Contract]:
         """Every contract ever held on a post, in recorded order."""
@@ -152,15 +159,16 @@ class Workforce(FoldPosition):
     def apply(self, event: dict[str, Any], entry_id: str = "") -> Folded:
         """Fold one stored (or provisional) event in recorded order."""
         folded = self.advance(event, entry_id)
-        self._fold(event["type"], event["payload"], event["effective_date"])
+        self._fold(event["type"], payload_of(event), event["effective_date"])
         return folded
 
     def _add(self, contract: Contract) -> None:
         self.contracts[contract.contract_id] = contract
         self.by_post.setdefault(contract.post_id, []).append(contract.contract_id)
+        self.journal.append(contract.post_id)
         self.by_person.setdefault(contract.person_ref, []).append(contract.contract_id)
 
-    def _fold(self, kind: str, payload: dict[str, Any], effective: str) -> None:  # noqa: C901 - one branch per event type
+    def _fold(self, kind: str, payload: dict[str, Any], effective: str) -> None:
         if kind == "PostholderAppointed":
             approval = payload.get("approval")
             self._add(
@@ -176,8 +184,8 @@ class Workforce(FoldPosition):
                     existing=payload.get("existing", False),
                 )
             )
-        elif kind == "PostholderLeft":
-            self.contracts[payload["contract_id"]].end = effective
+        elif kind in {"PostholderLeft", "RedeploymentTrialEnded"}:
+            self._end(payload["contract_id"], effective)
         elif kind == "RecruitmentApproved":
             self.approvals.setdefault(payload["post_id"], []).append(
                 Approval(
@@ -221,10 +229,13 @@ class Workforce(FoldPosition):
         elif kind == "StaffRedeployed":
             self.contracts[payload["contract_id"]].kind = APPOINTMENT
             self._resolve(payload["at_risk_contract_id"], effective, "redeployed")
-        elif kind == "RedeploymentTrialEnded":
-            self.contracts[payload["contract_id"]].end = effective
         elif kind == "StaffMadeRedundant":
             self._resolve(payload["contract_id"], effective, "redundant")
+
+    def _end(self, contract_id: str, effective: str) -> None:
+        contract = self.contracts[contract_id]
+        contract.end = effective
+        self.journal.append(contract.post_id)
 
     def _resolve(self, contract_id: str, effective: str, how: str) -> None:
         record = self.at_risk[contract_id]

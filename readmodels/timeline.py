@@ -2,33 +2,35 @@
 
 Events arrive in recorded order but take effect in effective-date order, so a back-dated change
 lands in the middle of a timeline. Each timeline keeps its changes sorted by (effective date,
-sequence) and the state after each one, so "the post as of D" is one bisect, not a refold
-(DESIGN §10). Dates are ISO strings here: they sort as dates and cost nothing to compare.
+sequence) and the typed state after each one, so "the aggregate as of D" is one bisect, not a
+refold (DESIGN §10). Dates are ISO strings here: they sort as dates and cost nothing to compare.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-State = dict[str, Any]
-Fold = Callable[[State | None, "Change"], State | None]
+S = TypeVar("S")
+
+Fold = Callable[[S | None, Mapping[str, Any]], S | None]
+"""How one event type changes an aggregate's state (None: the aggregate does not exist)."""
 
 LAST = 2**62
 """A sequence later than any real one, to bisect past every change of a day."""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Change:
-    """One effective change to an aggregate: which event, when, and the fields it sets."""
+    """One effective change to an aggregate: which event, when, and its (upcast) payload."""
 
     effective: str
     sequence: int
     event_id: str
     type: str
-    fields: dict[str, Any]
+    payload: Mapping[str, Any]
 
 
 @dataclass(slots=True)
@@ -44,25 +46,26 @@ class LogEntry:
 
 
 @dataclass(slots=True)
-class Timeline:
+class Timeline(Generic[S]):
     """The changes of one aggregate in effective order, and the state after each."""
 
     aggregate_id: str
-    fold: Fold
+    folds: Mapping[str, Fold[S]]
     version: int = 0
     changes: list[Change] = field(default_factory=list)
     keys: list[tuple[str, int]] = field(default_factory=list)
-    states: list[State | None] = field(default_factory=list)
+    states: list[S | None] = field(default_factory=list)
     log: list[LogEntry] = field(default_factory=list)
 
-    def add(self, change: Change) -> None:
-        """Insert a change at its effective position and refresh the states after it."""
+    def add(self, change: Change) -> int:
+        """Insert a change at its effective position, refresh the states after it; its index."""
         key = (change.effective, change.sequence)
         index = bisect_right(self.keys, key)
         self.keys.insert(index, key)
         self.changes.insert(index, change)
         self.states.insert(index, None)
         self._refold(index)
+        return index
 
     def remove(self, event_id: str) -> Change | None:
         """Take a retracted event's change out of every view of this timeline."""
@@ -76,10 +79,11 @@ class Timeline:
     def _refold(self, start: int) -> None:
         state = self.states[start - 1] if start > 0 else None
         for index in range(start, len(self.changes)):
-            state = self.fold(state, self.changes[index])
+            change = self.changes[index]
+            state = self.folds[change.type](state, change.payload)
             self.states[index] = state
 
-    def at(self, as_of: str) -> State | None:
+    def at(self, as_of: str) -> S | None:
         """The state in effect on `as_of` (None: not yet created, or deleted)."""
         index = bisect_right(self.keys, (as_of, LAST)) - 1
         return self.states[index] if index >= 0 else None
