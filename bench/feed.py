@@ -1,13 +1,13 @@
 """Feeding a generated history into a running stack, as an HR system and the council's tools do.
 
-Establishment's commands are pipelined onto its command stream (`XADD`, as an HR feed
-publishes); grading's and recruitment's, which have no command stream, go over HTTP, several at
-once. The history is fed month by month: a month's catalogue changes (grading) first, then its
+Establishment's and recruitment's commands are pipelined onto their command streams (`XADD`,
+as an HR feed publishes); grading's catalogue changes, which have no command stream, go over
+HTTP. The history is fed month by month: a month's catalogue changes (grading) first, then its
 establishment commands, then (once establishment has recorded them and recruitment has read its
 events) its recruitment commands, so every service sees what the generator assumed
-(bench/generate.py). A retraction
-learns the event id to retract from the post's history. Any refused HTTP command, or a
-service that exits, stops the feed; the streams' rejections are checked by the caller.
+(bench/generate.py). A retraction learns the event id to retract from the post's history. Any
+refused HTTP command, or a service that exits, stops the feed; the streams' rejections are
+checked by the caller.
 """
 
 from __future__ import annotations
@@ -21,7 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from contracts.streams import ESTABLISHMENT_COMMANDS, ESTABLISHMENT_EVENTS, stream_key
+from contracts.streams import (
+    ESTABLISHMENT_COMMANDS,
+    ESTABLISHMENT_EVENTS,
+    RECRUITMENT_COMMANDS,
+    stream_key,
+)
 from scenarios.loader import http_request, service_of
 
 if TYPE_CHECKING:
@@ -34,9 +39,11 @@ if TYPE_CHECKING:
 PIPELINE = 500
 """Commands per pipelined write to the command stream."""
 CONCURRENCY = 8
-"""HTTP commands in flight at once (each post's commands stay in order)."""
+"""HTTP commands in flight at once (grading's stay in order)."""
+STREAMS = {"establishment": ESTABLISHMENT_COMMANDS, "recruitment": RECRUITMENT_COMMANDS}
+"""The services whose commands go onto a command stream, and the stream."""
 FIRST_POLL_SECONDS = 0.005
-LAST_POLL_SECONDS = 0.1
+LAST_POLL_SECONDS = 0.02
 """Waits poll quickly at first and back off, so a long wait costs the machine little."""
 
 
@@ -88,8 +95,11 @@ class Feed:
         self.check_alive = check_alive
         self.deadline_seconds = deadline_seconds
         self.commands = stream_key(tenant, ESTABLISHMENT_COMMANDS)
+        self.recruitment = stream_key(tenant, RECRUITMENT_COMMANDS)
         self.events = stream_key(tenant, ESTABLISHMENT_EVENTS)
         self.last_sent = "0-0"
+        self.last_hired: str | None = None
+        """The last entry put on recruitment's command stream."""
         self.fed = Fed()
         self.groups: dict[str, list[tuple[str, str]]] = {}
 
@@ -109,16 +119,22 @@ class Feed:
 
         Establishment checks each grade against grading's catalogue as recorded when it
         decides, so the catalogue goes first; recruitment's commands name posts, so they go
-        once establishment has recorded the month and recruitment has read it.
+        once establishment has recorded the month and recruitment has read it; and a deletion
+        puts at risk whoever holds the post, so the next month's establishment commands wait
+        until recruitment has recorded this month's appointments and leavers.
         """
         catalogue = [item for item in items if item.service == "grading"]
         streamed = [item for item in items if item.service == "establishment"]
         others = [item for item in items if item.service not in {"grading", "establishment"}]
+        unstreamed = [item for item in others if item.service not in STREAMS]
         began = time.perf_counter()
         if catalogue:
             await self.send_http(catalogue)
+        graded = time.perf_counter()
         if any(item.target for item in streamed):
             await self.recorded(self.last_sent)
+        if streamed and self.last_hired is not None:
+            await self.followed("recruitment", self.recruitment, self.last_hired)
         sent = time.perf_counter()
         commands = [await self._resolved(item) for item in streamed]
         for start in range(0, len(commands), PIPELINE):
@@ -128,31 +144,40 @@ class Feed:
             await self.recorded(self.last_sent)
             await self.followed("recruitment", self.events)
         waited = time.perf_counter()
-        if others:
-            await self.send_http(others)
+        hired = [item.command for item in others if item.service == "recruitment"]
+        for start in range(0, len(hired), PIPELINE):
+            await self.publish(hired[start : start + PIPELINE], self.recruitment)
+        if unstreamed:
+            await self.send_http(unstreamed)
         steps = (
-            ("grading over HTTP", sent - began, len(catalogue)),
+            ("grading over HTTP", graded - began, len(catalogue)),
             ("establishment on the stream", published - sent, len(streamed)),
-            ("waiting for establishment and recruitment", waited - published, 0),
-            ("recruitment over HTTP", time.perf_counter() - waited, len(others)),
+            ("waiting for establishment and recruitment", sent - graded + waited - published, 0),
+            ("recruitment on the stream", time.perf_counter() - waited, len(others)),
         )
         for step, seconds, count in steps:
             self.fed.seconds[step] += seconds
             self.fed.counts[step] += count
         for item in items:
             self.fed.by_type[str(item.command["type"])] += 1
-        self.fed.streamed += len(streamed)
-        self.fed.over_http += len(catalogue) + len(others)
+        self.fed.streamed += len(streamed) + len(hired)
+        self.fed.over_http += len(catalogue) + len(unstreamed)
 
-    async def publish(self, commands: list[dict[str, Any]]) -> list[str]:
-        """Append `commands` to the command stream in one pipelined write; their entry ids."""
+    async def publish(self, commands: list[dict[str, Any]], stream: str | None = None) -> list[str]:
+        """Append `commands` to `stream` (default: establishment's) in one pipelined write.
+
+        Returns their entry ids.
+        """
+        key = stream or self.commands
         async with self.redis.pipeline(transaction=False) as pipe:
             for command in commands:
-                pipe.xadd(self.commands, {"__data__": orjson.dumps(command)})
+                pipe.xadd(key, {"__data__": orjson.dumps(command)})
             replies = await pipe.execute()
         entries = [_text(reply) for reply in replies]
-        if entries:
+        if entries and key == self.commands:
             self.last_sent = entries[-1]
+        elif entries:
+            self.last_hired = entries[-1]
         return entries
 
     async def _resolved(self, item: Item) -> dict[str, Any]:

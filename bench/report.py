@@ -61,7 +61,7 @@ def _ingest(run: Run) -> list[Figure]:
     rate = run.commands / run.ingest_s
     text = (
         f"{rate:,.0f} commands/s ({run.commands:,} in {run.ingest_s:,.1f} s: "
-        f"{run.fed.streamed:,} on the command stream, {run.fed.over_http:,} over HTTP, "
+        f"{run.fed.streamed:,} on the command streams, {run.fed.over_http:,} over HTTP, "
         f"{run.fed.months} months; "
         + ", ".join(
             _step(what, seconds, run.fed.counts[what]) for what, seconds in run.fed.seconds.items()

@@ -157,6 +157,19 @@ def command_from_message(raw: dict[str, Any]) -> est.EstablishmentCommand:
     return _ESTABLISHMENT_COMMAND.validate_python(model.model_validate(raw))
 
 
+def _public_command(types: dict[str, type[BaseModel]], raw: dict[str, Any]) -> BaseModel:
+    """Validate `raw` as the command `types` names for its `type`.
+
+    Raises:
+        UnknownTypeError: `type` is not one of `types`.
+        pydantic.ValidationError: the fields do not make a valid command.
+    """
+    model = types.get(str(raw.get("type")))
+    if model is None:
+        raise UnknownTypeError(raw.get("type"))
+    return model.model_validate(raw)
+
+
 def grading_command_from_message(raw: dict[str, Any]) -> gr.GradingCommand:
     """Validate a raw message as one of grading's public commands.
 
@@ -164,10 +177,17 @@ def grading_command_from_message(raw: dict[str, Any]) -> gr.GradingCommand:
         UnknownTypeError: `type` is not a grading command.
         pydantic.ValidationError: the fields do not make a valid command.
     """
-    model = GRADING_COMMAND_TYPES.get(str(raw.get("type")))
-    if model is None:
-        raise UnknownTypeError(raw.get("type"))
-    return _GRADING_COMMAND.validate_python(model.model_validate(raw))
+    return _GRADING_COMMAND.validate_python(_public_command(GRADING_COMMAND_TYPES, raw))
+
+
+def recruitment_command_from_message(raw: dict[str, Any]) -> rc.RecruitmentCommand:
+    """Validate a raw message as one of recruitment's public commands.
+
+    Raises:
+        UnknownTypeError: `type` is not a recruitment command.
+        pydantic.ValidationError: the fields do not make a valid command.
+    """
+    return _RECRUITMENT_COMMAND.validate_python(_public_command(RECRUITMENT_COMMAND_TYPES, raw))
 
 
 def any_command_from_message(raw: dict[str, Any]) -> BaseModel:
@@ -183,9 +203,7 @@ def any_command_from_message(raw: dict[str, Any]) -> BaseModel:
     if service == "finance":
         return fi.RegisterFundingStream.model_validate(raw)
     if service == "recruitment":
-        return _RECRUITMENT_COMMAND.validate_python(
-            RECRUITMENT_COMMAND_TYPES[str(raw["type"])].model_validate(raw)
-        )
+        return recruitment_command_from_message(raw)
     return command_from_message(raw)
 
 

@@ -18,6 +18,7 @@ import orjson
 import structlog
 from pydantic import BaseModel, ValidationError
 
+from contracts.registry import UnknownTypeError
 from contracts.rejections import Reason, field_errors
 from contracts.streams import stream_key
 from eventlog.command_log import Accepted, CommandLog, Refused, Submitted
@@ -45,6 +46,13 @@ def invalid(error: ValidationError) -> Refused:
     errors = field_errors(error.errors())
     detail = "; ".join(f"{'.'.join(item['loc'])}: {item['msg']}" for item in errors[:5])
     return Refused(Reason.INVALID, detail, errors)
+
+
+def unknown_type(error: Exception) -> Refused | None:
+    """A command stream's message of a type no command has is refused with its own reason."""
+    if isinstance(error, UnknownTypeError):
+        return Refused(Reason.UNKNOWN_TYPE, str(error))
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,3 +127,29 @@ class TranslatingHandler(Generic[CommandT]):
             recorded=sum(isinstance(outcome, Accepted) for outcome in outcomes),
             rejected=len(refusals),
         )
+
+
+def command_stream_handler(
+    log_: CommandLog[CommandT, Any],
+    redis: Redis,
+    *,
+    source: str,
+    rejections: str,
+    parse: Callable[[dict[str, Any]], CommandT],
+) -> TranslatingHandler[CommandT]:
+    """The consumer of a tenant's command stream: each message `parse`d as one of its commands.
+
+    A command is recognised on redelivery by its `command_id`, or else by its stream entry; a
+    message of a type the stream does not carry is refused as `unknown-type`.
+    """
+    stream = stream_key(log_.tenant, source)
+
+    def translate(message: dict[str, Any], entry_id: str) -> Submitted[CommandT]:
+        command = parse(message)
+        command_id = getattr(command, "command_id", None)
+        key = f"command:{command_id}" if command_id else f"entry:{stream}:{entry_id}"
+        return Submitted(command, key)
+
+    return TranslatingHandler(
+        log_, redis, source=source, rejections=rejections, translate=translate, refuse=unknown_type
+    )

@@ -200,7 +200,7 @@ class Establishment:
         self.recorded_at = event.get("recorded_at", self.recorded_at)
         self.journal.append(aggregate_id)
         if event_type == RETRACTED:
-            timeline.remove(payload["retracted_event_id"])
+            timeline.remove(payload["retracted_event_id"], sequence)
             return entry
         change = Change(event["effective_date"], sequence, event_id, event_type, payload)
         timeline.add(change)
@@ -267,9 +267,7 @@ class Establishment:
 
     def deleted_on(self, post_id: str) -> str | None:
         """The date from which the post no longer exists (None: never deleted)."""
-        timeline = self.posts.get(post_id)
-        deletion = timeline.first("PostDeleted") if timeline else None
-        return deletion.effective if deletion else None
+        return deletion_day(self.posts.get(post_id))
 
     def post_dates(self, post_id: str) -> list[str]:
         """Every effective date on which the post changed, in order."""
@@ -297,6 +295,12 @@ class Establishment:
             for state in timeline.states
             if state is not None
         }
+
+
+def deletion_day(timeline: Timeline[PostState] | None) -> str | None:
+    """The date from which a post's timeline says it no longer exists (None: never deleted)."""
+    deletion = timeline.first("PostDeleted") if timeline else None
+    return deletion.effective if deletion else None
 
 
 def funding_view(funding: tuple[Funding, ...]) -> list[dict[str, str]]:

@@ -56,6 +56,9 @@ class Timeline(Generic[S]):
     keys: list[tuple[str, int]] = field(default_factory=list)
     states: list[S | None] = field(default_factory=list)
     log: list[LogEntry] = field(default_factory=list)
+    retracted: list[tuple[int, Change]] = field(default_factory=list)
+    """Changes taken out by a retraction, with the retraction's sequence: what a view of the
+    timeline as it stood before that retraction still shows."""
 
     def add(self, change: Change) -> int:
         """Insert a change at its effective position, refresh the states after it; its index."""
@@ -67,14 +70,43 @@ class Timeline(Generic[S]):
         self._refold(index)
         return index
 
-    def remove(self, event_id: str) -> Change | None:
-        """Take a retracted event's change out of every view of this timeline."""
+    def remove(self, event_id: str, sequence: int = LAST) -> Change | None:
+        """Take a retracted event's change out of every view of this timeline.
+
+        `sequence` is the retraction's own, so that `upto` can put the change back.
+        """
         for index, change in enumerate(self.changes):
             if change.event_id == event_id:
                 del self.changes[index], self.keys[index], self.states[index]
                 self._refold(index)
+                self.retracted.append((sequence, change))
                 return change
         return None
+
+    def upto(self, sequence: int) -> Timeline[S]:
+        """This timeline as it stood once the event at `sequence` was folded.
+
+        Itself if no later event touched it. What a consumer handling that event must see,
+        however far its follower has read since.
+        """
+        if not self.log or self.log[-1].sequence <= sequence:
+            return self
+        view: Timeline[S] = Timeline(self.aggregate_id, self.folds)
+        earlier = [change for change in self.changes if change.sequence <= sequence]
+        earlier += [
+            change
+            for retracted_at, change in self.retracted
+            if change.sequence <= sequence < retracted_at
+        ]
+        for change in sorted(earlier, key=lambda change: (change.effective, change.sequence)):
+            view.keys.append((change.effective, change.sequence))
+            view.changes.append(change)
+            view.states.append(None)
+        if view.changes:
+            view._refold(0)
+        view.log = [entry for entry in self.log if entry.sequence <= sequence]
+        view.version = len(view.log)
+        return view
 
     def _refold(self, start: int) -> None:
         state = self.states[start - 1] if start > 0 else None

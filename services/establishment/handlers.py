@@ -8,13 +8,12 @@ are recognised on redelivery by their idempotency keys: the command id, or else 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from contracts.registry import UnknownTypeError, command_from_message
-from contracts.rejections import Reason
-from contracts.streams import ESTABLISHMENT_COMMANDS, ESTABLISHMENT_REJECTIONS, stream_key
-from eventlog.command_log import Refused, Submitted
+from contracts.registry import command_from_message
+from contracts.streams import ESTABLISHMENT_COMMANDS, ESTABLISHMENT_REJECTIONS
 from eventlog.translating import TranslatingHandler
+from eventlog.translating import command_stream_handler as command_stream
 from services.establishment.application import TenantEstablishment, with_post_id
 
 if TYPE_CHECKING:
@@ -26,29 +25,14 @@ GROUP = "establishment"
 """Establishment's consumer group on every stream it reads."""
 
 
-def unknown_type(error: Exception) -> Refused | None:
-    """An unknown message type is refused with its own reason."""
-    if isinstance(error, UnknownTypeError):
-        return Refused(Reason.UNKNOWN_TYPE, str(error))
-    return None
-
-
 def command_stream_handler(
     establishment: TenantEstablishment, redis: Redis
 ) -> TranslatingHandler[est.EstablishmentCommand]:
     """The consumer of one tenant's `establishment.commands`."""
-    stream = stream_key(establishment.tenant, ESTABLISHMENT_COMMANDS)
-
-    def translate(message: dict[str, Any], entry_id: str) -> Submitted[est.EstablishmentCommand]:
-        command = with_post_id(command_from_message(message))
-        key = command.command_id and f"command:{command.command_id}"
-        return Submitted(command, key or f"entry:{stream}:{entry_id}")
-
-    return TranslatingHandler(
+    return command_stream(
         establishment,
         redis,
         source=ESTABLISHMENT_COMMANDS,
         rejections=ESTABLISHMENT_REJECTIONS,
-        translate=translate,
-        refuse=unknown_type,
+        parse=lambda message: with_post_id(command_from_message(message)),
     )

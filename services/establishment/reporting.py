@@ -6,6 +6,7 @@ any date it is in force.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING
 
 from contracts.decisions import DomainError
@@ -60,7 +61,8 @@ def check_manager(
             f"manager post {manager_id!r} is deleted from {deleted}, "
             f"while {post_id!r} would still report to it",
         )
-    dates = [effective] + [day for day in projection.reporting_dates if effective < day < ends]
+    known = projection.reporting_dates
+    dates = [effective, *known[bisect_right(known, effective) : bisect_left(known, ends)]]
     for day in dates:
         walk_up(projection, post_id, manager_id, day)
 

@@ -26,7 +26,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from contracts.costing import grade_cost, grade_on
+from contracts.costing import grade_on
 from contracts.decisions import DomainError
 from contracts.establishment import BASE_BUDGET
 from contracts.money import parse_fte
@@ -70,7 +70,8 @@ class Segment:
 
 
 def _fte(value: Any) -> Decimal:
-    return parse_fte(value, places=10)
+    """A recorded FTE as a number (a post's is one already; a contract's is its text)."""
+    return value if isinstance(value, Decimal) else parse_fte(value, places=10)
 
 
 def budget_rate(books: Books, post: PostState, day: str, policy: Policy) -> Decimal:
@@ -83,9 +84,7 @@ def budget_rate(books: Books, post: PostState, day: str, policy: Policy) -> Deci
     if policy.explicit_costs and explicit is not None:
         return Decimal(explicit)
     on = policy.price_on or day
-    return grade_cost(
-        books.pay, post.grade, on, _fte(post.fte), rates_day=policy.rates_on
-    ).annual_cost
+    return books.grade_cost(post.grade, on, _fte(post.fte), rates_day=policy.rates_on).annual_cost
 
 
 def increments(start: str, day: str) -> int:
@@ -114,8 +113,8 @@ def holder_rate(
         start = shift_months(holding.start, policy.shift_start_months)
         base = holding.scp if holding.scp is not None else definition.scp_min
         point = min(base + increments(start, day), definition.scp_max)
-    return grade_cost(
-        books.pay, post.grade, on, _fte(holding.fte), point, rates_day=policy.rates_on
+    return books.grade_cost(
+        post.grade, on, _fte(holding.fte), point, rates_day=policy.rates_on
     ).annual_cost
 
 
@@ -207,7 +206,10 @@ def segments(
 
     A run of days that cannot be priced counts nothing and is noted in `unpriced` with its days.
     """
-    cuts = sorted({first, *books.change_days(post_id, first, end, policy.shift_start_months)})
+    changes = books.change_days(
+        post_id, first, end, policy.shift_start_months, holders=policy.basis != BUDGET
+    )
+    cuts = sorted({first, *changes})
     found = []
     for start, stop in zip(cuts, [*cuts[1:], end], strict=True):
         post = books.post(post_id, start)

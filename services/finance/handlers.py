@@ -4,9 +4,10 @@ Which posts and years an event re-costs is `services.finance.recost`: a post's o
 post; a catalogue event, the posts it prices (a grade's holders, a scheme's grades, director
 grades; every post for new on-cost rates), from the year it takes effect to the current one.
 `PublishCostChanges` then publishes only the figures that differ from those last published,
-naming the event as the cause. Within one batch
-the figures are computed once (the books are the same for every event in it), so the first event
-in the batch to change a figure is named as its cause. A post that cannot be priced on some day
+naming the event as the cause. Each post event is priced with the post as it stood once that
+event was folded, whatever else the follower has read since, so the event named as a figure's
+cause is the one that set it, however deliveries are batched; a figure the event's view shares
+with the rest of its batch is computed once. A post that cannot be priced on some day
 is published with `unpriced` saying why, never as a silent zero. After each batch the funding
 streams' headroom is checked.
 """
@@ -72,6 +73,7 @@ class CostConsumer(TranslatingHandler[fi.PublishCostChanges]):
             translate=self.translate_event,
         )
         self.finance = finance
+        self.source = source
         self.books: Books | None = None
         self.memo: dict[tuple[str, int], fi.CostFigure] = {}
 
@@ -84,14 +86,18 @@ class CostConsumer(TranslatingHandler[fi.PublishCostChanges]):
         posts = posts_to_recost(body, self.books.establishment, self.books.pay)
         if posts is None:
             return None
+        books = self.as_at(body)
         today = self.finance.clock().date().isoformat()
         years = years_to_recost(str(body["effective_date"]), today)
         figures = []
         for post_id in posts:
             for fy in years:
+                if books is not self.books:
+                    figures.append(figure(books, post_id, fy, today))
+                    continue
                 key = (post_id, fy)
                 if key not in self.memo:
-                    self.memo[key] = figure(self.books, post_id, fy, today)
+                    self.memo[key] = figure(books, post_id, fy, today)
                 figures.append(self.memo[key])
         command = fi.PublishCostChanges.model_validate(
             {
@@ -102,6 +108,21 @@ class CostConsumer(TranslatingHandler[fi.PublishCostChanges]):
             }
         )
         return Submitted(command, None)
+
+    def as_at(self, body: dict[str, Any]) -> Books:
+        """The books as establishment's log stood at this event, for the post it is about.
+
+        The follower may have read past the event being handled (later events of its batch, or
+        ones recorded since); pricing the post as it stood at the event is what makes the cause
+        named for each figure the event that set it, however the deliveries were batched.
+        """
+        assert self.books is not None
+        if body.get("aggregate_type") != "post" or self.source != ESTABLISHMENT_EVENTS:
+            return self.books
+        timeline = self.books.establishment.posts.get(str(body.get("aggregate_id")))
+        if timeline is None:
+            return self.books
+        return self.books.with_post(timeline.upto(int(body["sequence"])))
 
     async def __call__(self, deliveries: list[Delivery]) -> None:
         """Cost the batch against everything now recorded, publish, then check headroom."""
