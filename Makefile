@@ -4,6 +4,7 @@
 UV_VERSION := 0.13.9
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
+PACKAGES := contracts readmodels eventlog services cli scenarios importing bench tests
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: setup demo test lint unit integration e2e faults bench bench-smoke clean
@@ -12,8 +13,11 @@ $(UV):
 	python3 -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# Bytecode is compiled once here: where PYTHONDONTWRITEBYTECODE is set (as on CI), every service
+# process would otherwise compile FastAPI, pydantic and redis again, ~2.5 s of each start.
 setup: $(UV)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
+	$(UV) run python -m compileall -q $(PACKAGES)
 
 demo: setup
 	$(UV) run estab up --demo

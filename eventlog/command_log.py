@@ -152,8 +152,8 @@ class CommandLog(FoldedStream[ProjectionT], Generic[CommandT, ProjectionT]):
         now = self.clock()
         stamp = _stamp(self.head, now)
         for item in submitted:
-            print_ = fingerprint(item.command)
             key = item.idempotency_key
+            print_ = fingerprint(item.command) if key is not None else ""
             if key is not None and (key in first_draft_of or prior.get(key)):
                 outcomes.append(await self._repeat(key, print_, prior, first_draft_of, drafts))
                 continue

@@ -91,9 +91,9 @@ class TenantFinance(CommandLog[fi.FinanceCommand, FundingBook]):
 
     async def check_headroom(self, cause_event_id: str, effective: str) -> list[Outcome]:
         """Record any stream that has gone over (or back within) its amount."""
-        books = await self.refresh()
-        if not books.funding.streams:
+        if not (await self.current()).streams:
             return []
+        books = await self.refresh()
         figures: dict[str, Decimal] = {
             source_id: committed(books, stream).quantize(Decimal("0.01"))
             for source_id, stream in books.funding.streams.items()

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from contracts import finance as fi
 from contracts.decisions import DomainError
 from contracts.money import PENNY
@@ -23,7 +25,7 @@ from contracts.streams import ESTABLISHMENT_EVENTS, FINANCE_REJECTIONS, GRADING_
 from eventlog.command_log import Submitted
 from eventlog.translating import TranslatingHandler
 from services.finance.costing import ZERO, Policy, annual_day, in_year, rate
-from services.finance.recost import posts_to_recost, years_to_recost
+from services.finance.recost import can_recost, posts_to_recost, years_to_recost
 from services.finance.unpriced import Unpriced
 
 if TYPE_CHECKING:
@@ -81,6 +83,8 @@ class CostConsumer(TranslatingHandler[fi.PublishCostChanges]):
         self, body: dict[str, Any], _entry_id: str
     ) -> Submitted[fi.PublishCostChanges] | None:
         """The figures one event may change (None: it changes no cost)."""
+        if not can_recost(body):
+            return None
         assert self.books is not None
         kind = str(body.get("type"))
         posts = posts_to_recost(body, self.books.establishment, self.books.pay)
@@ -125,13 +129,28 @@ class CostConsumer(TranslatingHandler[fi.PublishCostChanges]):
         return self.books.with_post(timeline.upto(int(body["sequence"])))
 
     async def __call__(self, deliveries: list[Delivery]) -> None:
-        """Cost the batch against everything now recorded, publish, then check headroom."""
-        self.books = await self.finance.refresh()
+        """Cost the batch against everything now recorded, publish, then check headroom.
+
+        A batch none of whose events can change a cost (grading's evaluation requests, an org
+        unit created) is still read, and anything malformed in it rejected, but reads nothing
+        else and checks no headroom: nothing it holds can move either.
+        """
+        costing = any(_may_cost(delivery) for delivery in deliveries)
+        self.books = await self.finance.refresh() if costing else None
         self.memo = {}
         await super().__call__(deliveries)
-        if deliveries:
+        if costing:
             today = self.finance.clock().date().isoformat()
             await self.finance.check_headroom(f"batch:{deliveries[-1].entry_id}", today)
+
+
+def _may_cost(delivery: Delivery) -> bool:
+    """Whether a delivery can change a cost (one that cannot be read is left to be rejected)."""
+    try:
+        body = orjson.loads(delivery.body)
+    except orjson.JSONDecodeError:
+        return False
+    return not isinstance(body, dict) or can_recost(body)
 
 
 def establishment_costs(finance: TenantFinance, redis: Redis) -> CostConsumer:

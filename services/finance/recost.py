@@ -69,16 +69,21 @@ CATALOGUE_RECOSTS: dict[str, Recost] = {
 """Grading's events that change costs, and the posts each can re-cost."""
 
 
+def can_recost(event: dict[str, Any]) -> bool:
+    """Whether `event` (a stored body) can change a cost: a post's own event or a catalogue one."""
+    return event.get("type") in CATALOGUE_RECOSTS or event.get("aggregate_type") == "post"
+
+
 def posts_to_recost(
     event: dict[str, Any], establishment: Establishment, pay: PayCatalogue
 ) -> list[str] | None:
     """The posts `event` (a stored body) can change the cost of (None: it changes no cost)."""
+    if not can_recost(event):
+        return None
     policy = CATALOGUE_RECOSTS.get(str(event.get("type")))
     if policy is not None:
         return policy(payload_of(event), establishment, pay)
-    if event.get("aggregate_type") == "post":
-        return [str(event["aggregate_id"])]
-    return None
+    return [str(event["aggregate_id"])]
 
 
 def years_to_recost(effective_date: str, today: str) -> range:

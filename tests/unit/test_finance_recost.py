@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from finance_council import Council
 
-from services.finance.recost import posts_to_recost, years_to_recost
+from services.finance.recost import can_recost, posts_to_recost, years_to_recost
 
 
 @pytest.fixture
@@ -77,3 +77,11 @@ def test_years_run_from_the_effective_year_to_the_current_one() -> None:
     """A change in 2019/20 seen in 2021/22 re-costs 2019-2021; a future one, its own year."""
     assert list(years_to_recost("2019-06-01", "2021-05-01")) == [2019, 2020, 2021]
     assert list(years_to_recost("2030-04-01", "2021-05-01")) == [2030]
+
+
+def test_only_post_and_pricing_catalogue_events_can_recost() -> None:
+    """Finance reads nothing for a batch of evaluation requests or unit events: none can cost."""
+    assert can_recost(_event("PostDeleted", {"post_id": "dir"}, "post"))
+    assert can_recost(_event("PayScalePublished", {"scheme": "NJC"}))
+    assert not can_recost(_event("EvaluationRequested", {"post_id": "dir"}))
+    assert not can_recost(_event("OrgUnitCreated", {"org_unit_id": "v"}, "org_unit"))
