@@ -22,7 +22,8 @@ from pydantic import BaseModel
 from contracts.decisions import DomainError
 from contracts.rejections import Reason
 from contracts.upcasting import current_version
-from eventlog.clock import format_timestamp, parse_timestamp
+from eventlog.clock import parse_timestamp
+from eventlog.event_log import batch_stamp
 from eventlog.folded_stream import Folded, FoldedStream, ProjectionT
 from eventlog.hashchain import canonical_json
 from eventlog.store import (
@@ -36,7 +37,6 @@ from eventlog.store import (
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from datetime import datetime
 
     from contracts.decisions import EventDraft
 
@@ -150,7 +150,7 @@ class CommandLog(FoldedStream[ProjectionT], Generic[CommandT, ProjectionT]):
         folded: list[Folded | None] = []
         first_draft_of: dict[str, int] = {}
         now = self.clock()
-        stamp = _stamp(self.head, now)
+        stamp = batch_stamp(self.head, now)  # folded provisionally, events read as stored
         for item in submitted:
             key = item.idempotency_key
             print_ = fingerprint(item.command) if key is not None else ""
@@ -248,15 +248,6 @@ class CommandLog(FoldedStream[ProjectionT], Generic[CommandT, ProjectionT]):
                 entry_id=last.entry_id,
                 recorded_at=parse_timestamp(last.body["recorded_at"]),
             )
-
-
-def _stamp(head: ChainHead, now: datetime) -> str:
-    """The `recorded_at` the store will seal a batch with, as `seal_batch` computes it.
-
-    Folded provisionally, a decided event then reads as it will once stored, so the projection
-    (and any snapshot of it) equals a replay's.
-    """
-    return format_timestamp(now if head.recorded_at is None else max(now, head.recorded_at))
 
 
 def _reused(key: str) -> Refused:

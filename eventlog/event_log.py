@@ -31,14 +31,21 @@ class SealedBatch:
     hash: str
 
 
-def seal_batch(drafts: Sequence[Draft], head: ChainHead, now: datetime) -> SealedBatch:
-    """Give each draft its sequence, `recorded_at` and hashes after `head` (nothing is written).
+def batch_stamp(head: ChainHead, now: datetime) -> str:
+    """The `recorded_at` of a batch appended after `head` at `now`.
 
-    `recorded_at` is `now`, but never earlier than the head's, so recorded time never runs
-    backwards along the stream and `known_at` selects a prefix of it.
+    It is `now`, but never earlier than the head's, so recorded time never runs backwards
+    along the stream and `known_at` selects a prefix of it.
     """
-    recorded_at = now if head.recorded_at is None else max(now, head.recorded_at)
-    stamp = format_timestamp(recorded_at)
+    return format_timestamp(now if head.recorded_at is None else max(now, head.recorded_at))
+
+
+def seal_batch(drafts: Sequence[Draft], head: ChainHead, now: datetime) -> SealedBatch:
+    """Give each draft its sequence, `recorded_at` (`batch_stamp`) and hashes after `head`.
+
+    Nothing is written.
+    """
+    stamp = batch_stamp(head, now)
     bodies: list[dict[str, Any]] = []
     prev_hash = head.hash
     for offset, draft in enumerate(drafts, start=1):
