@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 
 from cli.audit import replay_ledger, replay_structure, verify_all
+from cli.data_dir_lock import DataDirInUseError, holding
 from cli.demo import DEMO_TENANTS, run_demo
 from cli.import_command import import_establishment
 from cli.loading import TenantNotProvisionedError, load_file
@@ -87,7 +88,18 @@ def up(
 ) -> None:
     """Start Redis and every service; stop them cleanly on Ctrl-C or SIGTERM."""
     tenants = [ProvisionTenant(tenant="default"), *(DEMO_TENANTS if demo else ())]
-    stack = Stack(data_dir, tenants, redis_url, port_offset=port_offset)
+    try:
+        with holding(data_dir):
+            _run_stack(Stack(data_dir, tenants, redis_url, port_offset=port_offset), demo, once)
+    except DataDirInUseError as error:
+        errors.print(f"[red]Could not start:[/red] {error}")
+        raise typer.Exit(1) from None
+
+
+def _run_stack(stack: Stack, demo: bool, once: bool) -> None:
+    """Start `stack`, say where it listens, run the demo if asked, and run until stopped."""
+    data_dir = stack.data_dir
+    tenants = stack.tenants
     try:
         url = stack.start()
         urls = {spec.name: spec.url(stack.host) for spec in stack.services()}

@@ -7,14 +7,14 @@ the dates and identities.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field, model_validator
 
+from contracts.calendar import Day
 from contracts.envelope import Message
-from contracts.identifiers import CommandId, GradeCode, Identifier, Title, Version
+from contracts.identifiers import CommandId, GradeCode, Identifier, Note, Reference, Title, Version
 from contracts.money import Fte, Money, RecordedFte, Share
 
 BASE_BUDGET = "base"
@@ -45,15 +45,15 @@ class CommandFields(Message):
     """What every command may carry besides its own fields."""
 
     command_id: CommandId | None = None
-    actor: str | None = Field(default=None, max_length=200)
-    correlation_id: str | None = Field(default=None, max_length=128)
+    actor: Reference | None = None
+    correlation_id: CommandId | None = None
 
 
 class PostCommandFields(CommandFields):
     """Fields of a change to an existing post."""
 
     expected_version: Version | None = None
-    effective_date: date
+    effective_date: Day
 
 
 # --- bodies (what HTTP clients send; path parameters are added to make the command) ---
@@ -66,7 +66,7 @@ class CreateOrgUnit(CommandFields):
     org_unit_id: Identifier
     name: Title
     parent_id: Identifier | None = None
-    effective_date: date
+    effective_date: Day
 
 
 class CreatePost(CommandFields):
@@ -81,7 +81,7 @@ class CreatePost(CommandFields):
     reports_to: Identifier | None = None
     funding: tuple[FundingShare, ...] = ()
     budgeted_annual_cost: Money | None = None
-    effective_date: date
+    effective_date: Day
 
     @model_validator(mode="after")
     def _funding_adds_up(self) -> CreatePost:
@@ -135,13 +135,13 @@ class ChangePostFundingBody(PostCommandFields):
 class DeletePostBody(PostCommandFields):
     """Remove a post from the establishment from a date."""
 
-    reason: str | None = Field(default=None, max_length=500)
+    reason: Note | None = None
 
 
 class RetractEventBody(CommandFields):
     """Cancel a recorded event; the original stays in the log."""
 
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Note = Field(min_length=1)
 
 
 # --- commands (bodies plus their path identity) ---
@@ -204,7 +204,7 @@ class ApplyJobEvaluation(CommandFields):
     grade: GradeCode
     total_points: int = Field(ge=0)
     evaluation_event_id: Identifier
-    effective_date: date
+    effective_date: Day
 
 
 EstablishmentCommand = (

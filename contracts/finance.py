@@ -6,12 +6,12 @@ of a UK financial year (1 April - 31 March): `2018` is 2018/19.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field, model_validator
 
+from contracts.calendar import Day
 from contracts.envelope import Message
 from contracts.establishment import CommandFields
 from contracts.identifiers import Identifier, Title
@@ -25,8 +25,8 @@ class RegisterFundingStream(CommandFields):
     source_id: Identifier
     name: Title
     amount: Money
-    start_date: date
-    end_date: date
+    start_date: Day
+    end_date: Day
     contingent_amount: Money = Decimal(0)
 
     @model_validator(mode="after")
@@ -44,7 +44,7 @@ class CheckFundingHeadroom(CommandFields):
     type: Literal["CheckFundingHeadroom"] = "CheckFundingHeadroom"
     committed: dict[Identifier, Money]
     cause_event_id: Identifier
-    effective_date: date
+    effective_date: Day
 
 
 class CostFigure(Message):
@@ -67,7 +67,7 @@ class PublishCostChanges(CommandFields):
     type: Literal["PublishCostChanges"] = "PublishCostChanges"
     cause_event_id: Identifier
     cause_type: str
-    effective_date: date
+    effective_date: Day
     figures: tuple[CostFigure, ...]
 
 
@@ -81,8 +81,8 @@ class FundingStreamRegistered(Message):
     source_id: Identifier
     name: Title
     amount: Money
-    start_date: date
-    end_date: date
+    start_date: Day
+    end_date: Day
     contingent_amount: Money = Decimal(0)
 
 

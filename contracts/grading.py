@@ -8,16 +8,16 @@ Catalogue entries may say where a figure comes from and whether it is an estimat
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
+from contracts.calendar import Day
 from contracts.envelope import Message
 from contracts.establishment import CommandFields
-from contracts.identifiers import GradeCode, Identifier, director_percent
+from contracts.identifiers import GradeCode, Identifier, Note, director_percent
 from contracts.money import Money, Rate
 
 SchemeName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,39}$")]
@@ -31,7 +31,7 @@ Spine = Annotated[int, Field(ge=1, le=200)]
 class Provenance(Message):
     """Where a catalogue figure comes from, and whether it is an estimate."""
 
-    source: str | None = Field(default=None, max_length=500)
+    source: Note | None = None
     estimate: bool = False
 
 
@@ -43,7 +43,7 @@ class PublishPaySpine(CommandFields, Provenance):
 
     type: Literal["PublishPaySpine"] = "PublishPaySpine"
     scheme: SchemeName
-    effective_date: date
+    effective_date: Day
     points: dict[Spine, Money] = Field(min_length=1)
 
     @field_validator("points")
@@ -73,7 +73,7 @@ class DefineGrade(CommandFields, Provenance):
 
     type: Literal["DefineGrade"] = "DefineGrade"
     grade: GradeCode
-    effective_date: date
+    effective_date: Day
     scheme: SchemeName | None = None
     scp_min: Spine | None = None
     scp_max: Spine | None = None
@@ -118,7 +118,7 @@ class SetDirectorSalary(CommandFields, Provenance):
 
     type: Literal["SetDirectorSalary"] = "SetDirectorSalary"
     annual: Money
-    effective_date: date
+    effective_date: Day
 
     @field_validator("annual")
     @classmethod
@@ -132,7 +132,7 @@ class SetOnCostRates(CommandFields, Provenance):
     """Employer on-cost rates from a date; the NI threshold is per person per year."""
 
     type: Literal["SetOnCostRates"] = "SetOnCostRates"
-    effective_date: date
+    effective_date: Day
     employer_ni_rate: Rate
     ni_threshold: Money
     pension_rate: Rate
@@ -175,7 +175,7 @@ class DefineEvaluationScheme(CommandFields, Provenance):
 
     type: Literal["DefineEvaluationScheme"] = "DefineEvaluationScheme"
     scheme: SchemeName
-    effective_date: date
+    effective_date: Day
     factors: dict[Identifier, FactorLevels] = Field(min_length=1)
     bands: tuple[ScoreBand, ...] = Field(min_length=1)
 
@@ -191,7 +191,7 @@ class EvaluateJob(CommandFields):
     type: Literal["EvaluateJob"] = "EvaluateJob"
     post_id: Identifier
     factor_levels: dict[Identifier, Level] = Field(min_length=1)
-    effective_date: date
+    effective_date: Day
     scheme: SchemeName = "NJC-JES"
 
 
@@ -201,7 +201,7 @@ class RequestEvaluation(CommandFields):
     type: Literal["RequestEvaluation"] = "RequestEvaluation"
     post_id: Identifier
     proposed_grade: GradeCode
-    effective_date: date
+    effective_date: Day
     source_event_id: Identifier
 
 
@@ -210,7 +210,7 @@ class ClosePost(CommandFields):
 
     type: Literal["ClosePost"] = "ClosePost"
     post_id: Identifier
-    effective_date: date
+    effective_date: Day
     source_event_id: Identifier
 
 

@@ -8,16 +8,45 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """`text`, if it holds no control character, escape sequence or line separator.
+
+    Titles and reasons end up in spreadsheets, terminals and logs, where such characters hide
+    text, rewrite lines or break rows.
+    """
+    found = _CONTROL.search(text)
+    if found is not None:
+        code = ord(found.group())
+        raise ValueError(f"text may not hold control characters (U+{code:04X} at {found.start()})")
+    return text
+
+
 Identifier = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"),
 ]
 """A post, org unit, person or source reference: letters, digits and `._:-`, at most 64."""
 
-CommandId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+CommandId = Annotated[
+    str, StringConstraints(min_length=1, max_length=128), AfterValidator(printable)
+]
 """A caller's idempotency key; a UUID by convention."""
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Title = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(printable),
+]
+"""A post's title, a unit's or a stream's name, who decided: one printable line of 200."""
+
+Reference = Annotated[str, StringConstraints(max_length=200), AfterValidator(printable)]
+"""An actor or a decision's reference: printable, at most 200 characters."""
+
+Note = Annotated[str, StringConstraints(max_length=500), AfterValidator(printable)]
+"""A reason or a source as people write it: printable, at most 500 characters."""
 
 Version = Annotated[int, Field(ge=0)]
 

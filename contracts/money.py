@@ -20,10 +20,24 @@ FRACTION_PRECISION = Decimal("0.0000000001")
 PENNY = Decimal("0.01")
 
 
+NUMBER_TEXT = 64
+"""The longest text read as a number: a figure a person could type, not a megabyte of digits."""
+
+MONEY_DIGITS = 12
+"""Whole pounds have at most 12 digits (999,999,999,999.99): more than any public body's budget,
+and far from what Decimal arithmetic or a ledger export could be made to choke on."""
+
+
 def to_decimal(value: object, what: str) -> Decimal:
-    """Read a finite Decimal from a string, int, float or Decimal; refuse anything else."""
+    """Read a finite Decimal from a string, int, float or Decimal; refuse anything else.
+
+    Raises:
+        ValueError: not a number (a wrong type is a value error, so callers answer 422).
+    """
     if isinstance(value, bool):
-        raise TypeError(f"{what} must be a number, not a boolean")
+        raise ValueError(f"{what} must be a number, not a boolean")  # noqa: TRY004 - 422, not 500
+    if isinstance(value, str) and len(value) > NUMBER_TEXT:
+        raise ValueError(f"{what} must be a number of at most {NUMBER_TEXT} characters")
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, int | str):
@@ -34,7 +48,7 @@ def to_decimal(value: object, what: str) -> Decimal:
     elif isinstance(value, float):
         number = Decimal(repr(value))
     else:
-        raise TypeError(f"{what} must be a decimal string or number")
+        raise ValueError(f"{what} must be a decimal string or number")  # noqa: TRY004 - a 422
     if not number.is_finite():
         raise ValueError(f"{what} must be finite")
     return number
@@ -71,10 +85,12 @@ def parse_fte(value: object, places: int = 4) -> Decimal:
 
 
 def parse_money(value: object) -> Decimal:
-    """A non-negative amount of pounds with at most 2 decimal places."""
+    """A non-negative amount of pounds: at most 12 whole digits and 2 decimal places."""
     amount = to_decimal(value, "amount")
     if amount < 0:
         raise ValueError("amount must not be negative")
+    if amount and amount.adjusted() >= MONEY_DIGITS:
+        raise ValueError(f"amount has at most {MONEY_DIGITS} digits before the point")
     if decimal_places(amount) > 2:  # noqa: PLR2004 - pence
         raise ValueError("amount has at most 2 decimal places (pence)")
     return amount
@@ -146,9 +162,15 @@ Money = Annotated[
     Decimal,
     BeforeValidator(parse_money),
     PlainSerializer(_plain, return_type=str),
-    WithJsonSchema({**_DECIMAL_SCHEMA, "description": "pounds, e.g. '102170.00'"}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{1,12}(\.\d{1,2})?$",
+            "description": "pounds, e.g. '102170.00': at most 12 whole digits and the pence",
+        }
+    ),
 ]
-"""A non-negative amount in pounds, at most to the penny."""
+"""A non-negative amount in pounds, at most to the penny and under a trillion."""
 
 Share = Annotated[
     Decimal,

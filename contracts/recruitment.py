@@ -7,14 +7,14 @@ post may have several holders at once (a job share) whose FTEs fit within the po
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from pydantic import Field, model_validator
 
+from contracts.calendar import Day
 from contracts.envelope import Message
 from contracts.establishment import CommandFields
-from contracts.identifiers import Identifier, Title
+from contracts.identifiers import Identifier, Note, Reference, Title
 from contracts.money import Fte, RecordedFte
 
 TRIAL_DAYS = 28
@@ -25,7 +25,7 @@ class Decision(Message):
     """Who decided, and the minute or paper that records it."""
 
     decided_by: Title | None = None
-    reference: str | None = Field(default=None, max_length=200)
+    reference: Reference | None = None
 
 
 # --- commands (HTTP bodies) ---
@@ -37,7 +37,7 @@ class AppointPostholder(CommandFields):
     type: Literal["AppointPostholder"] = "AppointPostholder"
     post_id: Identifier
     person_ref: Identifier
-    start_date: date
+    start_date: Day
     scp: int | None = Field(default=None, ge=1, le=200)
     fte: Fte | None = None
     """The contract's FTE (default: whatever of the post's FTE is vacant on the start date)."""
@@ -52,8 +52,8 @@ class RecordLeaver(CommandFields):
     type: Literal["RecordLeaver"] = "RecordLeaver"
     post_id: Identifier
     person_ref: Identifier
-    end_date: date
-    reason: str | None = Field(default=None, max_length=500)
+    end_date: Day
+    reason: Note | None = None
 
 
 class ApproveRecruitment(CommandFields, Decision):
@@ -61,7 +61,7 @@ class ApproveRecruitment(CommandFields, Decision):
 
     type: Literal["ApproveRecruitment"] = "ApproveRecruitment"
     post_id: Identifier
-    effective_date: date
+    effective_date: Day
 
 
 class FreezeVacancies(CommandFields, Decision):
@@ -71,8 +71,8 @@ class FreezeVacancies(CommandFields, Decision):
     freeze_id: Identifier | None = None
     post_id: Identifier | None = None
     org_unit_id: Identifier | None = None
-    effective_date: date
-    reason: str | None = Field(default=None, max_length=500)
+    effective_date: Day
+    reason: Note | None = None
 
     @model_validator(mode="after")
     def _one_scope(self) -> FreezeVacancies:
@@ -84,7 +84,7 @@ class FreezeVacancies(CommandFields, Decision):
 class LiftFreezeBody(CommandFields, Decision):
     """End a vacancy freeze from a date (the freeze is named in the path)."""
 
-    effective_date: date
+    effective_date: Day
 
 
 class LiftFreeze(LiftFreezeBody):
@@ -100,7 +100,7 @@ class StartRedeploymentTrial(CommandFields):
     type: Literal["StartRedeploymentTrial"] = "StartRedeploymentTrial"
     person_ref: Identifier
     to_post_id: Identifier
-    trial_start: date
+    trial_start: Day
     from_post_id: Identifier | None = None
     scp: int | None = Field(default=None, ge=1, le=200)
 
@@ -112,7 +112,7 @@ class ConcludeTrial(CommandFields):
     person_ref: Identifier
     to_post_id: Identifier
     outcome: Literal["redeployed", "returned"]
-    effective_date: date
+    effective_date: Day
 
 
 class MakeRedundant(CommandFields):
@@ -121,7 +121,7 @@ class MakeRedundant(CommandFields):
     type: Literal["MakeRedundant"] = "MakeRedundant"
     person_ref: Identifier
     post_id: Identifier
-    effective_date: date
+    effective_date: Day
 
 
 class PlaceAtRisk(CommandFields):
@@ -129,7 +129,7 @@ class PlaceAtRisk(CommandFields):
 
     type: Literal["PlaceAtRisk"] = "PlaceAtRisk"
     post_id: Identifier
-    effective_date: date
+    effective_date: Day
     source_event_id: Identifier
 
 
@@ -152,7 +152,7 @@ RecruitmentCommand = (
 class ApprovalBasis(Decision):
     """The approval to recruit that an appointment relied on: when it was given, and by whom."""
 
-    approved_on: date
+    approved_on: Day
 
 
 class PostholderAppointed(Message):
@@ -221,7 +221,7 @@ class RedeploymentTrialStarted(Message):
     person_ref: Identifier
     from_post_id: Identifier
     to_post_id: Identifier
-    trial_end: date
+    trial_end: Day
     scp: int | None = None
     fte: RecordedFte
 

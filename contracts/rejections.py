@@ -34,6 +34,8 @@ class Reason(StrEnum):
     RING_FENCED = "ring-fenced"
     UNKNOWN_GRADE = "unknown-grade"
     APPROVAL_REQUIRED = "approval-required"
+    TOO_LARGE = "too-large"
+    UNAVAILABLE = "unavailable"
 
 
 STATUS: dict[Reason, int] = {
@@ -53,6 +55,8 @@ STATUS: dict[Reason, int] = {
     Reason.RING_FENCED: 409,
     Reason.UNKNOWN_GRADE: 422,
     Reason.APPROVAL_REQUIRED: 409,
+    Reason.TOO_LARGE: 413,
+    Reason.UNAVAILABLE: 503,
 }
 """HTTP status for each reason (API.md: 404 unknown thing, 409 conflict, 422 invalid input)."""
 
@@ -73,6 +77,8 @@ TITLES: dict[Reason, str] = {
     Reason.RING_FENCED: "Ring-fenced for staff at risk",
     Reason.UNKNOWN_GRADE: "Grade not in the catalogue",
     Reason.APPROVAL_REQUIRED: "Approval to recruit required",
+    Reason.TOO_LARGE: "Too large",
+    Reason.UNAVAILABLE: "Temporarily unavailable",
 }
 
 

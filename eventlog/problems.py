@@ -2,6 +2,8 @@
 
 FastAPI's own 422 body is replaced: malformed JSON, unknown fields and bad values all come back
 as `application/problem+json` with the shared reason code in `type` and field errors in `errors`.
+A Redis that cannot be reached is a 503 `unavailable` with `Retry-After`, never a bare 500
+(bodies over a megabyte are refused by `eventlog.body_limit`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from contracts.decisions import DomainError
 from contracts.rejections import STATUS, TITLES, Reason, field_errors, problem_type
@@ -21,6 +25,8 @@ if TYPE_CHECKING:
     from fastapi import FastAPI, Request
 
 PROBLEM_JSON = "application/problem+json"
+RETRY_SECONDS = 5
+"""What a 503 tells a client to wait before trying again."""
 
 
 class ProblemError(Exception):
@@ -82,6 +88,14 @@ def install_problem_handlers(app: FastAPI) -> None:
         assert isinstance(error, DomainError)
         return problem(error.reason, error.detail, (), request.url.path)
 
+    async def on_store_down(request: Request, error: Exception) -> JSONResponse:
+        detail = f"the event store cannot be reached ({type(error).__name__}); try again shortly"
+        answer = problem(Reason.UNAVAILABLE, detail, (), request.url.path)
+        answer.headers["Retry-After"] = str(RETRY_SECONDS)
+        return answer
+
+    app.add_exception_handler(RedisConnectionError, on_store_down)
+    app.add_exception_handler(RedisTimeoutError, on_store_down)
     app.add_exception_handler(ProblemError, on_problem)
     app.add_exception_handler(DomainError, on_domain)
     app.add_exception_handler(RequestValidationError, on_request_validation)

@@ -22,6 +22,7 @@ import structlog
 from fastapi import FastAPI
 
 from contracts.streams import stream_key
+from eventlog.body_limit import BodyLimit
 from eventlog.command_log import CommandLog
 from eventlog.consumer_leases import (
     LEASE_TICKS,
@@ -123,8 +124,12 @@ def service_app(spec: ServiceSpec[LogT], settings: Settings, clock: Clock) -> Fa
             log.info("stopped")
 
     app = FastAPI(
-        title=spec.title, version="0.1.0", description=spec.description, lifespan=lifespan
+        title=spec.title,
+        version="0.1.0",
+        description=spec.description,
+        lifespan=lifespan,
     )
+    app.add_middleware(BodyLimit)
     install_problem_handlers(app)
     app.include_router(spec.router)
     install_health(app, spec.name)

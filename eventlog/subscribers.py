@@ -17,11 +17,18 @@ reclaimed entry is handled after newer ones, which is why commands carry explici
 and expected versions. If the group vanishes (NOGROUP after a flush), FastStream 0.7.8 stops the
 subscriber instead of hot-looping; `Subscription.healthy` then turns False and `/health` answers
 503 (item 7). Nothing here sets `maxlen` (item 8).
+
+FastStream is never asked to decode an entry: its parser JSON-encodes every entry's fields (and
+fails for field names that are not UTF-8, redelivering such an entry forever), while the
+handlers here read the raw fields themselves. An entry without a `__data__` field, or one whose
+names or values are not UTF-8, becomes a `Delivery` marked `unreadable` with its raw fields
+base64-encoded, which the handler rejects at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import base64
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +66,8 @@ class Delivery:
     entry_id: str
     body: bytes
     deliveries: int
+    unreadable: str | None = None
+    """Why the entry could not be read as a message (then `body` is its raw fields, as JSON)."""
 
 
 Handle = Callable[[list[Delivery]], Awaitable[None]]
@@ -73,13 +82,45 @@ async def ensure_group(redis: Redis, stream: str, group: str) -> None:
             raise
 
 
-def entry_body(fields: dict[bytes, bytes]) -> bytes:
-    """The message body of an entry: our raw JSON, or FastStream's envelope unwrapped."""
+def delivery_of(entry_id: str, fields: dict[bytes, bytes], deliveries: int) -> Delivery:
+    """An entry as a handler gets it: its message body, or its raw fields and why not.
+
+    The body is our raw JSON, or FastStream's envelope unwrapped.
+    """
     raw = fields.get(DATA_FIELD)
+    why = None
     if raw is None:
-        return orjson.dumps({key.decode(): value.decode() for key, value in fields.items()})
-    body, _headers = BinaryMessageFormatV1.parse(raw)
-    return body
+        why = f"the entry has no {DATA_FIELD.decode()} field holding the message"
+    else:
+        try:
+            body, _headers = BinaryMessageFormatV1.parse(raw)
+        except (UnicodeDecodeError, ValueError) as error:
+            why = f"the entry's {DATA_FIELD.decode()} cannot be read: {error}"
+        else:
+            return Delivery(entry_id, body, deliveries)
+    encoded = {
+        base64.b64encode(key).decode(): base64.b64encode(value).decode()
+        for key, value in fields.items()
+    }
+    return Delivery(entry_id, orjson.dumps({"raw_fields_base64": encoded}), deliveries, why)
+
+
+async def unparsed(
+    message: Mapping[str, Any], original: Callable[[Mapping[str, Any]], Awaitable[Any]]
+) -> Any:
+    """FastStream's parser, given stand-ins for the entries so it decodes none of them.
+
+    The message handed on keeps the real entries as `raw_message`, which is all the handlers
+    read (`delivery_of`).
+    """
+    data = message["data"]
+    stand_in = [_STAND_IN] * len(data) if isinstance(data, list) else _STAND_IN
+    parsed = await original({**message, "data": stand_in})
+    parsed.raw_message = message
+    return parsed
+
+
+_STAND_IN = {DATA_FIELD: b""}
 
 
 @dataclass
@@ -146,7 +187,7 @@ class _Consumer:
         raw: Any = message.raw_message
         data = raw["data"] if isinstance(raw["data"], list) else [raw["data"]]
         deliveries = [
-            Delivery(entry_id.decode(), entry_body(fields), 1)
+            delivery_of(entry_id.decode(), fields, 1)
             for entry_id, fields in zip(raw["message_ids"], data, strict=True)
         ]
         await self.run(deliveries)
@@ -163,7 +204,7 @@ class _Consumer:
         if times > self.max_deliveries:
             await self._dead_letter(entry_id, fields, times)
             return
-        await self.run([Delivery(entry_id, entry_body(fields), times)])
+        await self.run([delivery_of(entry_id, fields, times)])
 
     async def _dead_letter(self, entry_id: str, fields: dict[bytes, bytes], times: int) -> None:
         """Keep the entry, with why it failed, where people look; then ack it."""
@@ -215,6 +256,7 @@ def subscribe(
             polling_interval=poll_ms,
         ),
         ack_policy=AckPolicy.MANUAL,
+        parser=unparsed,
     )
     reclaimer = broker.subscriber(
         stream=StreamSub(
@@ -225,6 +267,7 @@ def subscribe(
             polling_interval=max(poll_ms, reclaim_idle_ms // RECLAIM_CHECKS),
         ),
         ack_policy=AckPolicy.MANUAL,
+        parser=unparsed,
     )
     reader(shared.read)
     reclaimer(shared.reclaim)

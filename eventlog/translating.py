@@ -33,6 +33,11 @@ CommandT = TypeVar("CommandT", bound=BaseModel)
 
 log = structlog.get_logger()
 
+MAX_ENTRY_BYTES = 1024 * 1024
+"""The largest message a consumer reads, as for an HTTP body; a larger one is rejected."""
+PREVIEW_BYTES = 1000
+"""How much of a rejected oversized message its rejection keeps."""
+
 Translate = Callable[[dict[str, Any], str], "Submitted[CommandT] | Refused | None"]
 """(decoded message, stream entry id) -> a command to run, a refusal, or nothing to do.
 
@@ -64,6 +69,18 @@ class Read:
     outcome: Submitted[Any] | Refused | None
 
 
+def _unreadable(delivery: Delivery) -> Read | None:
+    """The refusal of an entry with no readable message, or of one over MAX_ENTRY_BYTES."""
+    if delivery.unreadable is not None:
+        refused = Refused(Reason.MALFORMED, delivery.unreadable)
+        return Read(delivery, orjson.loads(delivery.body), refused)
+    if len(delivery.body) > MAX_ENTRY_BYTES:
+        start = delivery.body[:PREVIEW_BYTES].decode("utf-8", errors="replace")
+        detail = f"the message is {len(delivery.body):,} bytes; at most {MAX_ENTRY_BYTES:,}"
+        return Read(delivery, {"starts": start}, Refused(Reason.TOO_LARGE, detail))
+    return None
+
+
 class TranslatingHandler(Generic[CommandT]):
     """Handles batches from one tenant's `source` stream for one service's command log."""
 
@@ -87,6 +104,9 @@ class TranslatingHandler(Generic[CommandT]):
 
     def read(self, delivery: Delivery) -> Read:
         """Decode and translate one delivery; a message that cannot be read is refused."""
+        unreadable = _unreadable(delivery)
+        if unreadable is not None:
+            return unreadable
         try:
             message = orjson.loads(delivery.body)
         except orjson.JSONDecodeError as error:
