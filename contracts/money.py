@@ -71,7 +71,10 @@ def parse_fte(value: object, places: int = 4) -> Decimal:
         standard = to_decimal(standard_text, "FTE standard hours")
         if standard <= 0:
             raise ValueError("FTE standard hours must be positive")
-        fte = (hours / standard).quantize(FRACTION_PRECISION)
+        ratio = hours / standard
+        if not Decimal(0) < ratio <= 1:
+            raise ValueError(f"FTE as hours must be more than 0 and at most the standard: {value}")
+        fte = ratio.quantize(FRACTION_PRECISION)
     else:
         fte = to_decimal(value, "FTE")
         if decimal_places(fte) > places:

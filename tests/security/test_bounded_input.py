@@ -78,13 +78,14 @@ WRONG = [{}, True, [], "", "x" * 5000, "1" * 100]
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("fte", value) for value in [*WRONG, None]]
+    [("fte", value) for value in [*WRONG, None, "49087912521874859117054400/9.93", "40/37"]]
     + [("budgeted_annual_cost", value) for value in WRONG],
 )
 async def test_wrong_typed_numbers_are_422_not_500(
     establishment: httpx.AsyncClient, redis: Redis, tenant: str, field: str, value: Any
 ) -> None:
-    """FTE or money as an object, boolean, list, junk or 100 digits (FTE: null) is a 422."""
+    """FTE or money as an object, boolean, list, junk or 100 digits is a 422; FTE as null or as
+    more hours than the standard week too (a huge one used to overflow Decimal: a 500)."""
     await _refused(establishment, redis, tenant, {**POST, field: value}, field)
 
 
