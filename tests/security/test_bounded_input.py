@@ -5,17 +5,13 @@ Over HTTP a refusal is a 4xx problem (never a 500); the log is the same length a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
 import pytest
-from driving import in_process
 from redis.asyncio import Redis
 
 from contracts.streams import ESTABLISHMENT_EVENTS, stream_key
-from eventlog.settings import Settings
-from services.establishment.main import create_app
 
 pytestmark = [pytest.mark.redis, pytest.mark.usefixtures("with_catalogue")]
 
@@ -30,14 +26,11 @@ POST = {
 }
 
 
-@pytest.fixture
-async def establishment(
-    settings: Callable[[str], Settings], tenant: str
-) -> AsyncIterator[httpx.AsyncClient]:
-    async with in_process(create_app(settings("establishment")), tenant) as client:
-        reply = await client.post("/org-units", json=UNIT)
-        assert reply.status_code == 201, reply.text
-        yield client
+@pytest.fixture(autouse=True)
+async def unit(establishment: httpx.AsyncClient) -> None:
+    """The org unit every post here is created in."""
+    reply = await establishment.post("/org-units", json=UNIT)
+    assert reply.status_code == 201, reply.text
 
 
 async def _refused(

@@ -9,13 +9,12 @@ redelivery every few seconds, nor a dead letter; so does a wrong-typed field or 
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
 import orjson
 import pytest
-from driving import caught_up_in_process, in_process
+from driving import caught_up_in_process
 from redis.asyncio import Redis
 from waiting import until_async
 
@@ -26,8 +25,6 @@ from contracts.streams import (
     stream_key,
 )
 from eventlog.audit import stream_bodies
-from eventlog.settings import Settings
-from services.establishment.main import create_app
 
 pytestmark = [pytest.mark.redis, pytest.mark.usefixtures("with_catalogue")]
 
@@ -37,14 +34,6 @@ UNIT = {
     "name": "Unit",
     "effective_date": "2020-04-01",
 }
-
-
-@pytest.fixture
-async def establishment(
-    settings: Callable[[str], Settings], tenant: str
-) -> AsyncIterator[httpx.AsyncClient]:
-    async with in_process(create_app(settings("establishment")), tenant) as client:
-        yield client
 
 
 def _text(entry: bytes | str) -> str:

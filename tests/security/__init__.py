@@ -1,0 +1,1 @@
+"""Attacks on the services (a package, so its conftest has its own name)."""
