@@ -24,9 +24,8 @@ import httpx
 from results import record
 
 from cli.stack_file import StackAddress, write_stack
-from cli.supervisor import Stack
+from cli.supervisor import Stack, free_port_offset
 from contracts.tenancy import ProvisionTenant
-from eventlog.redis_server import free_port
 from importing.catalogue import known_grades
 from importing.files import ImportFormat, read_import
 from importing.mapping import ColumnMapping
@@ -79,7 +78,7 @@ def main() -> None:
         root = Path(folder)
         report = root / "posts.csv"
         posts_report(report, posts)
-        offset = free_port() - 8101
+        offset = free_port_offset()
         stack = Stack(root / "data", [ProvisionTenant(tenant=TENANT)], port_offset=offset)
         url = stack.start()
         try:

@@ -22,9 +22,8 @@ from pathlib import Path
 import httpx
 from results import record
 
-from cli.supervisor import Stack
+from cli.supervisor import Stack, free_port_offset
 from contracts.tenancy import ProvisionTenant
-from eventlog.redis_server import free_port
 
 LIMIT_S = 1.0
 
@@ -51,7 +50,7 @@ def main() -> None:
     count = parser.parse_args().tenants
     with tempfile.TemporaryDirectory() as folder:
         stack = Stack(
-            Path(folder), [ProvisionTenant(tenant="default")], port_offset=free_port() - 8101
+            Path(folder), [ProvisionTenant(tenant="default")], port_offset=free_port_offset()
         )
         stack.start()
         try:

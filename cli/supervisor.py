@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from contracts.decisions import DomainError
-from eventlog.redis_server import EmbeddedRedis
+from eventlog.redis_server import EmbeddedRedis, free_port_run
 from eventlog.snapshots import KEY_ENV
 from eventlog.tenant_registry import provision_at
 
@@ -55,6 +55,11 @@ SERVICES = (
     ServiceSpec("finance", "services.finance", 8104),
 )
 """Every service built so far, in start order."""
+
+
+def free_port_offset() -> int:
+    """A `--port-offset` under which every service's port is free now (a second stack's)."""
+    return free_port_run(len(SERVICES)) - SERVICES[0].port
 
 
 def snapshot_key(data_dir: Path) -> str:

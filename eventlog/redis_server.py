@@ -84,6 +84,18 @@ def _bindable(port: int) -> bool:
     return True
 
 
+def free_port_run(count: int) -> int:
+    """The first of `count` consecutive loopback ports nothing listens on (a stack's services).
+
+    Drawn below the kernel's ephemeral range, where any outgoing connection may take a port a
+    moment after it was found free.
+    """
+    for first in random.sample(range(20_000, 30_000), 200):
+        if all(_bindable(first + step) for step in range(count)):
+            return first
+    raise RedisUnavailableError(f"no run of {count} free loopback ports")
+
+
 def free_cluster_port() -> int:
     """A loopback port free for a cluster node: it and its cluster bus port (+10,000) unused.
 

@@ -12,10 +12,10 @@ from driving import caught_up, estab, stream_lengths
 from redis.asyncio import Redis
 
 from cli.stack_file import StackAddress, write_stack
+from cli.supervisor import free_port_offset
 from contracts.registry import command_from_message
 from contracts.streams import ESTABLISHMENT_EVENTS, StoreKeys
 from eventlog.command_log import Submitted
-from eventlog.redis_server import free_port
 from scenarios.loader import bundled_scenario, bundled_scenarios, load_scenario
 from services.establishment.application import TenantEstablishment
 
@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.redis]
 
 def test_up_demo_starts_loads_summarises_and_stops(tmp_path: Path) -> None:
     """`estab up --demo --once` prints every seed's figures and service docs URL, then stops."""
-    offset = free_port() - 8101
+    offset = free_port_offset()
     done = estab(
         "up", "--demo", "--once", "--data-dir", str(tmp_path / "data"), "--port-offset", str(offset)
     )
