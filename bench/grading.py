@@ -26,9 +26,11 @@ import httpx
 
 from contracts.costing import grade_cost
 from contracts.tenancy import ProvisionTenant
+from eventlog.access import Role
 from eventlog.redis_server import EmbeddedRedis
 from eventlog.settings import Settings
 from eventlog.tenant_registry import provision_at
+from eventlog.token_file import TOKENS_FILE, ensure_tokens, role_token
 from scenarios.loader import bundled_scenario, http_request, load_scenario
 from services.grading.main import create_app
 
@@ -49,11 +51,19 @@ async def run(calls: int) -> list[str]:
     steps = load_scenario(bundled_scenario("catalogue_njc_leeds_style")).steps
     with tempfile.TemporaryDirectory() as folder, EmbeddedRedis(Path(folder)) as server:
         await provision_at(server.url, ProvisionTenant(tenant=TENANT))
-        app = create_app(Settings(service="grading", redis_url=server.url))
+        tokens = Path(folder) / TOKENS_FILE
+        ensure_tokens(tokens)
+        settings = Settings(service="grading", redis_url=server.url, tokens_file=tokens)
+        app = create_app(settings)
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(
-                transport=transport, base_url="http://bench", headers={"X-Tenant": TENANT}
+                transport=transport,
+                base_url="http://bench",
+                headers={
+                    "Authorization": f"Bearer {role_token(tokens, Role.ADMIN)}",
+                    "X-Tenant": TENANT,
+                },
             ) as client:
                 began = time.perf_counter()
                 for step in steps:

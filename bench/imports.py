@@ -23,6 +23,7 @@ from pathlib import Path
 import httpx
 from results import record
 
+from cli.credentials import bearer
 from cli.stack_file import StackAddress, write_stack
 from cli.supervisor import Stack, free_port_offset
 from contracts.tenancy import ProvisionTenant
@@ -84,7 +85,8 @@ def main() -> None:
         try:
             urls = {spec.name: spec.url(stack.host) for spec in stack.services()}
             write_stack(root / "data", StackAddress(redis_url=url, services=urls))
-            with httpx.Client(headers={"X-Tenant": TENANT}, timeout=60) as client:
+            headers = {**bearer(root / "data"), "X-Tenant": TENANT}
+            with httpx.Client(headers=headers, timeout=60) as client:
                 for step in load_scenario(bundled_scenario("catalogue_njc_leeds_style")).steps:
                     method, path, body = http_request(step.command)
                     client.request(method, f"{urls[service_of(step.command)]}{path}", json=body)

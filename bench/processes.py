@@ -21,10 +21,12 @@ from pathlib import Path
 
 import httpx
 
+from cli.credentials import bearer
 from cli.supervisor import SERVICES, ServiceSpec
 from contracts.tenancy import ProvisionTenant
 from eventlog.redis_server import EmbeddedRedis, free_port
 from eventlog.tenant_registry import provision_at
+from eventlog.token_file import TOKENS_ENV, TOKENS_FILE, ensure_tokens
 
 SNAPSHOT_KEY = "ESTAB_SNAPSHOT_KEY"
 SNAPSHOT_EVERY = "ESTAB_SNAPSHOT_EVERY"
@@ -58,6 +60,12 @@ class BenchStack:
         }
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.logs = data_dir / "logs"
+        self.tokens = data_dir / TOKENS_FILE
+
+    @property
+    def access(self) -> dict[str, str]:
+        """The admin token's Authorization header (the tokens file exists once started)."""
+        return bearer(self.data_dir)
 
     @property
     def redis_url(self) -> str:
@@ -72,6 +80,7 @@ class BenchStack:
         """Start Redis, provision the tenant, start every service and wait until each is ready."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.logs.mkdir(exist_ok=True)
+        ensure_tokens(self.tokens)
         self.redis.start()
         asyncio.run(
             provision_at(self.redis_url, ProvisionTenant(tenant=self.tenant), system=SYSTEM)
@@ -91,6 +100,7 @@ class BenchStack:
             "ESTAB_HOST": HOST,
             "ESTAB_SYSTEM": system,
             "ESTAB_LOG_JSON": "true",
+            TOKENS_ENV: str(self.tokens),
         }
         env.pop(SNAPSHOT_KEY, None)
         if snapshots:
@@ -121,7 +131,8 @@ class BenchStack:
         try:
             if httpx.get(f"{url}/health", timeout=5).status_code != 200:
                 return False
-            return bool(httpx.get(f"{url}/progress", timeout=5).json()["caught_up"])
+            progress = httpx.get(f"{url}/progress", headers=self.access, timeout=5)
+            return bool(progress.json()["caught_up"])
         except httpx.HTTPError:
             return False
 

@@ -226,7 +226,9 @@ async def run(sizes: Sizes, folder: Path) -> Run:
     await asyncio.to_thread(stack.start)
     redis = Redis.from_url(stack.redis_url)
     limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
-    client = httpx.AsyncClient(headers={"X-Tenant": TENANT}, timeout=600, limits=limits)
+    client = httpx.AsyncClient(
+        headers={**stack.access, "X-Tenant": TENANT}, timeout=600, limits=limits
+    )
     try:
         baseline = int((await redis.info("memory"))["used_memory"])
         deadline = max(300.0, sizes.events / 50)

@@ -22,19 +22,20 @@ from pathlib import Path
 import httpx
 from results import record
 
+from cli.credentials import bearer
 from cli.supervisor import Stack, free_port_offset
 from contracts.tenancy import ProvisionTenant
 
 LIMIT_S = 1.0
 
 
-def served_by_all(urls: list[str], tenant: str, deadline: float) -> float:
+def served_by_all(urls: list[str], access: dict[str, str], tenant: str, deadline: float) -> float:
     """Seconds until every service at `urls` follows `tenant`'s streams (or the deadline)."""
     began = time.perf_counter()
     waiting = set(urls)
     while waiting and time.perf_counter() < deadline:
         for url in sorted(waiting):
-            groups = httpx.get(f"{url}/progress", timeout=10).json()["groups"]
+            groups = httpx.get(f"{url}/progress", headers=access, timeout=10).json()["groups"]
             if any(group["stream"].startswith(f"{{{tenant}}}:") for group in groups):
                 waiting.discard(url)
         time.sleep(0.005)
@@ -55,12 +56,14 @@ def main() -> None:
         stack.start()
         try:
             urls = [spec.url(stack.host) for spec in stack.services()]
+            access = bearer(stack.data_dir)
             seconds = []
             for number in range(count):
                 tenant = f"bench-{number:03d}"
-                reply = httpx.post(f"{urls[0]}/tenants", json={"tenant": tenant}, timeout=30)
+                body = {"tenant": tenant}
+                reply = httpx.post(f"{urls[0]}/tenants", json=body, headers=access, timeout=30)
                 reply.raise_for_status()
-                seconds.append(served_by_all(urls, tenant, time.perf_counter() + 30))
+                seconds.append(served_by_all(urls, access, tenant, time.perf_counter() + 30))
         finally:
             stack.stop()
     median, worst = statistics.median(seconds), max(seconds)

@@ -36,8 +36,13 @@ SHOWN = 6
 TABLE_1_GRADES = ("Dir 80%", "Dir 70%", "Dir 65%", "Dir 60%", "Dir 52.5%", "Dir 45%", "PO6")
 
 
-def _establishment(console: Console, url: str) -> None:
-    with httpx.Client(base_url=url, headers={"X-Tenant": TENANT}, timeout=30) as client:
+def _client(url: str, access: Mapping[str, str], tenant: str = TENANT) -> httpx.Client:
+    """A client of one service speaking for `tenant` with the stack's token."""
+    return httpx.Client(base_url=url, headers={**access, "X-Tenant": tenant}, timeout=60)
+
+
+def _establishment(console: Console, url: str, access: Mapping[str, str]) -> None:
+    with _client(url, access) as client:
         totals = {
             day: client.get("/structure", params={"as_of": day, "org_unit_id": UNIT}).json()[
                 "totals"
@@ -58,9 +63,9 @@ def _establishment(console: Console, url: str) -> None:
         console.print(line)
 
 
-def _grading(console: Console, url: str) -> None:
+def _grading(console: Console, url: str, access: Mapping[str, str]) -> None:
     console.rule(f"Grade costs on {AFTER}, default NJC catalogue (grading)")
-    with httpx.Client(base_url=url, headers={"X-Tenant": TENANT}, timeout=30) as client:
+    with _client(url, access) as client:
         for grade in TABLE_1_GRADES:
             cost = client.get(f"/grades/{grade}/cost", params={"on": AFTER}).json()
             point = f" at point {cost['scp']}" if cost.get("scp") else ""
@@ -71,25 +76,25 @@ def _grading(console: Console, url: str) -> None:
             )
 
 
-def _caught_up(console: Console, url: str) -> None:
+def _caught_up(console: Console, url: str, access: Mapping[str, str]) -> None:
     """Wait until the service has read every event it consumes (deletions place staff at risk)."""
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
-        if httpx.get(f"{url}/progress", timeout=5).json()["caught_up"]:
+        if httpx.get(f"{url}/progress", headers=access, timeout=5).json()["caught_up"]:
             return
         time.sleep(0.1)
     console.print(f"[yellow]{url} is still catching up; figures may be partial[/yellow]")
 
 
-def _recruitment(console: Console, url: str) -> None:
-    _caught_up(console, url)
+def _recruitment(console: Console, url: str, access: Mapping[str, str]) -> None:
+    _caught_up(console, url, access)
     for tenant, day, what in (
         (TENANT, AFTER, "Leeds Children and Families, seed 000"),
         ("dudley", "2023-12-04", "Dudley Children's Services (synthetic), seed 004"),
     ):
-        headers = {"X-Tenant": tenant}
-        risk = httpx.get(f"{url}/at-risk", params={"as_of": day}, headers=headers).json()
-        open_posts = httpx.get(f"{url}/vacancies", params={"as_of": day}, headers=headers).json()
+        with _client(url, access, tenant) as client:
+            risk = client.get("/at-risk", params={"as_of": day}).json()
+            open_posts = client.get("/vacancies", params={"as_of": day}).json()
         console.rule(f"Staff at risk on {day}: {what} (recruitment)")
         console.print(
             f"{risk['totals']['people']} people at risk on {risk['totals']['posts']} deleted "
@@ -104,20 +109,19 @@ def _recruitment(console: Console, url: str) -> None:
                 )
 
 
-def _finance(console: Console, url: str) -> None:
-    _caught_up(console, url)
-    headers = {"X-Tenant": TENANT}
+def _finance(console: Console, url: str, access: Mapping[str, str]) -> None:
+    _caught_up(console, url, access)
     params = {"from": BEFORE, "to": AFTER, "org_unit_id": UNIT}
     console.rule("Savings statement, seed 000 Table 1 (finance)")
-    for costs in ("explicit", "grades"):
-        view = httpx.get(
-            f"{url}/savings", params={**params, "costs": costs}, headers=headers, timeout=60
+    with _client(url, access) as client:
+        for costs in ("explicit", "grades"):
+            view = client.get("/savings", params={**params, "costs": costs}).json()
+            for line in savings_lines(view):
+                console.print(line)
+        grant = client.get("/funding-streams/dfe-innovation-2017").json()
+        delay = client.get(
+            "/sensitivity", params={"fy": 2017, "months": 1, "org_unit_id": "cf-innovation"}
         ).json()
-        for line in savings_lines(view):
-            console.print(line)
-    grant = httpx.get(
-        f"{url}/funding-streams/dfe-innovation-2017", headers=headers, timeout=60
-    ).json()
     console.rule("DfE innovation grant, seed 003 (finance)")
     years = ", ".join(
         f"{row['fy']}/{(row['fy'] + 1) % 100:02d} {row['committed']}" for row in grant["by_fy"]
@@ -127,50 +131,40 @@ def _finance(console: Console, url: str) -> None:
         f"{grant['committed']} ({years}); headroom {grant['headroom']}; "
         f"{len(grant['warnings'])} posts outlive it"
     )
-    delay = httpx.get(
-        f"{url}/sensitivity",
-        params={"fy": 2017, "months": 1, "org_unit_id": "cf-innovation"},
-        headers=headers,
-        timeout=60,
-    ).json()
     console.print(f"a month's delay in filling the posts changes 2017/18 by {delay['change']}")
 
 
-def run_demo(console: Console, urls: Mapping[str, str]) -> None:
-    """Load every bundled scenario, then print the redesign's before/after and the URLs."""
+def run_demo(console: Console, urls: Mapping[str, str], access: Mapping[str, str]) -> None:
+    """Load every bundled scenario, then print the redesign's before/after and the URLs.
+
+    `access` is the stack's admin Authorization header.
+    """
     for path in bundled_scenarios():
         tenants = [None, "dudley"] if path.stem.startswith("catalogue") else [None]
         for tenant in tenants:
-            report = load_file(console, path, urls, tenant)
+            report = load_file(console, path, urls, access, tenant)
             for step, problem in report.failures:
                 console.print(f"[red]{step}[/red]: {problem.get('detail')}")
     url, grading = urls["establishment"], urls["grading"]
-    _establishment(console, url)
-    _grading(console, grading)
-    _recruitment(console, urls["recruitment"])
-    _finance(console, urls["finance"])
+    _establishment(console, url, access)
+    _grading(console, grading, access)
+    _recruitment(console, urls["recruitment"], access)
+    _finance(console, urls["finance"], access)
     console.rule("Explore")
     console.print("API docs:   " + "  ".join(f"{base}/docs" for base in urls.values()))
-    console.print(
-        f"Structure:  curl -H 'X-Tenant: {TENANT}' "
-        f"'{url}/structure?as_of={AFTER}&org_unit_id={UNIT}'"
-    )
-    console.print(f"Diff:       curl -H 'X-Tenant: {TENANT}' '{url}/diff?from={BEFORE}&to={AFTER}'")
-    console.print(
-        f"Grade cost: curl -H 'X-Tenant: {TENANT}' '{grading}/grades/PO6/cost?on={AFTER}&fte=30/37'"
-    )
-    console.print(
-        f"Evaluate:   curl -H 'X-Tenant: {TENANT}' '{grading}/evaluations/pending?as_of={AFTER}'"
-    )
+    console.print('Token:      AUDITOR="Authorization: Bearer $(estab token auditor)"')
+    recruitment = urls["recruitment"]
+    for label, tenant, address in (
+        ("Structure", TENANT, f"{url}/structure?as_of={AFTER}&org_unit_id={UNIT}"),
+        ("Diff", TENANT, f"{url}/diff?from={BEFORE}&to={AFTER}"),
+        ("Grade cost", TENANT, f"{grading}/grades/PO6/cost?on={AFTER}&fte=30/37"),
+        ("Evaluate", TENANT, f"{grading}/evaluations/pending?as_of={AFTER}"),
+        ("At risk", "dudley", f"{recruitment}/at-risk?as_of=2023-12-04"),
+        ("Vacancies", TENANT, f"{recruitment}/vacancies?as_of={AFTER}"),
+    ):
+        console.print(f"{label + ':':<11} curl -H \"$AUDITOR\" -H 'X-Tenant: {tenant}' '{address}'")
     console.print(
         f"CLI:        estab structure --tenant {TENANT} --as-of {BEFORE} --org-unit {UNIT}"
-    )
-    recruitment = urls["recruitment"]
-    console.print(
-        f"At risk:    curl -H 'X-Tenant: dudley' '{recruitment}/at-risk?as_of=2023-12-04'"
-    )
-    console.print(
-        f"Vacancies:  curl -H 'X-Tenant: {TENANT}' '{recruitment}/vacancies?as_of={AFTER}'"
     )
     console.print(
         f"Savings:    estab savings --tenant {TENANT} --from {BEFORE} --to {AFTER} "

@@ -20,10 +20,13 @@ import typer
 from rich.console import Console
 from rich.progress import track
 
+from cli.credentials import bearer
 from cli.loading import problem_of
+from cli.patient_transport import PatientTransport
 from cli.stack_file import service_urls
 from contracts.rejections import Reason, problem_type
 from eventlog.http_params import REPLAYED
+from eventlog.token_file import TokensFileError
 from importing.catalogue import KnownGrade, known_grades
 from importing.files import ImportFileError, ImportFormat, read_import
 from importing.mapping import ColumnMapping, MappingError, read_mapping
@@ -154,7 +157,9 @@ def import_establishment(
     )
     report: ImportReport | None = None
     try:
-        with httpx.Client(headers={"X-Tenant": tenant}, timeout=60) as client:
+        access = bearer(data_dir)
+        headers = {**access, "X-Tenant": tenant}
+        with httpx.Client(headers=headers, timeout=60, transport=PatientTransport()) as client:
             catalogue = _catalogue(client, urls["grading"], day)
             plan = plan_import(reading, tenant=tenant, as_of=day, catalogue=catalogue)
             report = ImportReport.start(plan, tenant=tenant, as_of=day.isoformat(), dry_run=dry_run)
@@ -169,6 +174,8 @@ def import_establishment(
                 _send(client, urls, plan, report)
     except StopImportError as error:
         _stopped(report, as_json, str(error), error.code)
+    except TokensFileError as error:
+        _stopped(report, as_json, f"{error}; or pass --token (ESTAB_TOKEN)", 2)
     except httpx.HTTPError as error:
         message = f"cannot reach the stack: {error}. Is `estab up` running?"
         _stopped(report, as_json, message, 1 if report and sum(report.created.values()) else 2)

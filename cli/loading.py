@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from rich.progress import track
 
+from cli.patient_transport import PatientTransport
 from contracts.rejections import Reason, problem_type
 from eventlog.http_params import REPLAYED
 from scenarios.loader import http_request, load_scenario, service_of
@@ -50,9 +51,15 @@ def problem_of(reply: httpx.Response) -> dict[str, Any]:
 
 
 def load_file(
-    console: Console, path: Path, urls: Mapping[str, str], tenant: str | None = None
+    console: Console,
+    path: Path,
+    urls: Mapping[str, str],
+    access: Mapping[str, str],
+    tenant: str | None = None,
 ) -> LoadReport:
     """Send every step of the scenario at `path` to the service that records it (`urls`).
+
+    `access` is the Authorization header every request carries.
 
     Raises:
         ScenarioError: the file is not a valid scenario (nothing is sent).
@@ -60,7 +67,8 @@ def load_file(
     """
     scenario = load_scenario(path)
     report = LoadReport(scenario.name, tenant or scenario.tenant, steps=len(scenario.steps))
-    with httpx.Client(headers={"X-Tenant": report.tenant}, timeout=60) as client:
+    headers = {**access, "X-Tenant": report.tenant}
+    with httpx.Client(headers=headers, timeout=60, transport=PatientTransport()) as client:
         for step in track(scenario.steps, description=f"Loading {scenario.name}", console=console):
             method, route, body = http_request(step.command)
             reply = client.request(method, f"{urls[service_of(step.command)]}{route}", json=body)

@@ -19,16 +19,20 @@ import typer
 from rich.console import Console
 
 from cli.audit import replay_ledger, replay_structure, verify_all
+from cli.credentials import TOKEN_ENV, bearer, tokens_path
 from cli.data_dir_lock import DataDirInUseError, holding
 from cli.demo import DEMO_TENANTS, run_demo
 from cli.import_command import import_establishment
 from cli.loading import TenantNotProvisionedError, load_file
+from cli.patient_transport import PatientTransport
 from cli.render import ledger_table, savings_lines, structure_table
 from cli.stack_file import NoStackError, StackAddress, service_urls, write_stack
 from cli.stack_file import redis_url as recorded_redis_url
 from cli.supervisor import Stack, StartupError, wait_for_signal
 from contracts.tenancy import ProvisionTenant
+from eventlog.access import Role  # noqa: TC001 - typer reads annotations at runtime
 from eventlog.clock import format_timestamp, parse_timestamp
+from eventlog.token_file import TokensFileError, ensure_tokens, role_token
 from scenarios.loader import ScenarioError, bundled_scenarios
 
 app = typer.Typer(
@@ -41,6 +45,22 @@ app.add_typer(tenant_app, name="tenant")
 app.command(name="import")(import_establishment)
 console = Console()
 errors = Console(stderr=True)
+
+
+@app.callback()
+def main(
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar=TOKEN_ENV,
+            help="the bearer token to send (default: the stack's admin token, in its tokens file)",
+        ),
+    ] = None,
+) -> None:
+    """Establishment control: posts and structures on any date, as known at any time."""
+    if token:
+        os.environ[TOKEN_ENV] = token
+
 
 DataDir = Annotated[
     Path, typer.Option(help="the data directory of the stack `estab up` started (its URLs)")
@@ -108,8 +128,11 @@ def _run_stack(stack: Stack, demo: bool, once: bool) -> None:
         for name, base in urls.items():
             console.print(f"[green]{name}[/green] {base}  (API docs {base}/docs)")
         console.print(f"Tenants: {', '.join(item.tenant for item in tenants)}; stack in {recorded}")
+        console.print(
+            f"Tokens: {stack.tokens_file.resolve()} (one per role; `estab token ROLE` prints one)"
+        )
         if demo:
-            run_demo(console, urls)
+            run_demo(console, urls, bearer(data_dir))
         if not once:
             console.print("Running. Press Ctrl-C to stop.")
             wait_for_signal()
@@ -119,6 +142,32 @@ def _run_stack(stack: Stack, demo: bool, once: bool) -> None:
     finally:
         stack.stop()
         console.print("Stopped.")
+
+
+@app.command(name="token")
+def show_token(
+    role: Annotated[Role, typer.Argument(help="whose token: hr, payroll-config, finance, ...")],
+    data_dir: DataDir = DATA,
+) -> None:
+    """Print the local stack's token for ROLE, e.g. for curl's `Authorization: Bearer` header."""
+    try:
+        sys.stdout.write(role_token(tokens_path(data_dir), role) + "\n")
+    except TokensFileError as error:
+        errors.print(str(error), markup=False)
+        raise typer.Exit(2) from None
+
+
+@app.command(name="tokens")
+def make_tokens(
+    path: Annotated[Path, typer.Argument(help="where to write it, e.g. deploy/tokens.json")],
+) -> None:
+    """Make a tokens file (one new token per role, mode 0600) unless one is there already."""
+    try:
+        made = ensure_tokens(path)
+    except TokensFileError as error:
+        errors.print(str(error), markup=False)
+        raise typer.Exit(1) from None
+    console.print(f"{'Made' if made else 'Kept the existing'} tokens file {path}", markup=False)
 
 
 @tenant_app.command(name="create")
@@ -143,7 +192,7 @@ def tenant_create(
     if name:
         body["name"] = name
     base = _url(data_dir, "establishment", url)
-    reply = _call("POST", f"{base}/tenants", body=body)
+    reply = _call("POST", f"{base}/tenants", data_dir, body=body)
     record = reply.json()
     verb = "provisioned" if reply.status_code == 201 else "already provisioned"  # noqa: PLR2004
     console.print(
@@ -157,7 +206,7 @@ def tenant_list(
     data_dir: DataDir = DATA, url: EstablishmentUrl = None, as_json: AsJson = False
 ) -> None:
     """Every provisioned tenant."""
-    view = _call("GET", f"{_url(data_dir, 'establishment', url)}/tenants").json()
+    view = _call("GET", f"{_url(data_dir, 'establishment', url)}/tenants", data_dir).json()
     if as_json:
         _print_json(view)
         return
@@ -196,7 +245,7 @@ def load(
     failed = False
     for path in files or bundled_scenarios():
         try:
-            report = load_file(console, path, urls, tenant)
+            report = load_file(console, path, urls, _bearer(data_dir), tenant)
         except ScenarioError as error:
             errors.print(f"[red]{error}[/red]")
             raise typer.Exit(2) from None
@@ -226,7 +275,7 @@ def show_structure(
     """The posts on a date, as known at a time, from the running service."""
     params = _given(as_of=as_of, known_at=known_at, org_unit_id=org_unit)
     base = _url(data_dir, "establishment", url)
-    _print_structure(_query(base, "/structure", params, tenant), as_json)
+    _print_structure(_query(base, "/structure", params, tenant, data_dir), as_json)
 
 
 Params = dict[str, str | int]
@@ -237,12 +286,29 @@ def _given(**options: str | None) -> Params:
     return {name: value for name, value in options.items() if value}
 
 
-def _call(
-    method: str, url: str, *, body: dict[str, Any] | None = None, **kwargs: Any
-) -> httpx.Response:
-    """One HTTP call to the stack, or exit saying why it failed."""
+def _bearer(data_dir: Path) -> dict[str, str]:
+    """The token header for the stack on `data_dir`, or exit saying where it was looked for."""
     try:
-        reply = httpx.request(method, url, json=body, timeout=60, **kwargs)
+        return bearer(data_dir)
+    except TokensFileError as error:
+        errors.print(f"{error}; or pass --token (ESTAB_TOKEN)", markup=False)
+        raise typer.Exit(2) from None
+
+
+def _call(
+    method: str,
+    url: str,
+    data_dir: Path,
+    *,
+    body: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+    **kwargs: Any,
+) -> httpx.Response:
+    """One HTTP call to the stack, with its token, or exit saying why it failed."""
+    sent = {**_bearer(data_dir), **(headers or {})}
+    try:
+        with httpx.Client(timeout=60, transport=PatientTransport()) as client:
+            reply = client.request(method, url, json=body, headers=sent, **kwargs)
     except httpx.HTTPError as error:
         errors.print(f"Cannot reach {url}: {error}. Is `estab up` running?")
         raise typer.Exit(2) from None
@@ -252,9 +318,9 @@ def _call(
     return reply
 
 
-def _query(url: str, path: str, params: Params, tenant: str) -> dict[str, Any]:
+def _query(url: str, path: str, params: Params, tenant: str, data_dir: Path) -> dict[str, Any]:
     """GET a running service's answer, or exit saying why not."""
-    reply = _call("GET", f"{url}{path}", params=params, headers={"X-Tenant": tenant})
+    reply = _call("GET", f"{url}{path}", data_dir, params=params, headers={"X-Tenant": tenant})
     answer: dict[str, Any] = reply.json()
     return answer
 
@@ -297,7 +363,7 @@ def show_ledger(
     """Full-year and in-year cost of a financial year, from the running finance service."""
     params: Params = {"fy": fy, "group_by": group_by, "basis": basis}
     params |= _given(as_of=as_of, known_at=known_at, org_unit_id=org_unit)
-    view = _query(_url(data_dir, "finance", url), "/ledger", params, tenant)
+    view = _query(_url(data_dir, "finance", url), "/ledger", params, tenant, data_dir)
     if as_json:
         _print_json(view)
     else:
@@ -326,7 +392,7 @@ def show_savings(
     """A savings statement between two dates (seed 000's Table 1 shape)."""
     params: Params = {"from": start, "to": end, "costs": "grades" if grades else "explicit"}
     params |= _given(known_at=known_at, org_unit_id=org_unit, rates_on=rates_on)
-    view = _query(_url(data_dir, "finance", url), "/savings", params, tenant)
+    view = _query(_url(data_dir, "finance", url), "/savings", params, tenant, data_dir)
     if as_json:
         _print_json(view)
     else:

@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from cli.credentials import tokens_path
 from contracts.decisions import DomainError
 from eventlog.redis_server import EmbeddedRedis, free_port_run
 from eventlog.snapshots import KEY_ENV
 from eventlog.tenant_registry import provision_at
+from eventlog.token_file import TOKENS_ENV, ensure_tokens
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -102,6 +104,11 @@ class Stack:
     redis: EmbeddedRedis | None = None
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
+    @property
+    def tokens_file(self) -> Path:
+        """The bearer tokens of this stack's services (made on first start, then kept)."""
+        return tokens_path(self.data_dir)
+
     def services(self) -> list[ServiceSpec]:
         """The services with this stack's ports."""
         return [
@@ -131,6 +138,8 @@ class Stack:
         logs = self.data_dir / "logs"
         logs.mkdir(exist_ok=True)
         key = os.environ.get(KEY_ENV) or snapshot_key(self.data_dir)
+        tokens = self.tokens_file
+        ensure_tokens(tokens)
         for spec in self.services():
             env = {
                 **os.environ,
@@ -139,6 +148,7 @@ class Stack:
                 "ESTAB_HOST": self.host,
                 "ESTAB_LOG_JSON": "true",
                 KEY_ENV: key,
+                TOKENS_ENV: str(tokens.resolve()),
             }
             with (logs / f"{spec.name}.log").open("ab") as log:
                 self.processes[spec.name] = subprocess.Popen(  # noqa: S603 - our own module

@@ -42,6 +42,7 @@ class Envelope(BaseModel, Generic[PayloadT]):
     effective_date: date
     recorded_at: datetime
     actor: str
+    on_behalf_of: str | None = None
     correlation_id: str | None = None
     causation_id: str | None = None
     prev_hash: str

@@ -46,6 +46,7 @@ class CommandFields(Message):
 
     command_id: CommandId | None = None
     actor: Reference | None = None
+    on_behalf_of: Reference | None = None
     correlation_id: CommandId | None = None
 
 

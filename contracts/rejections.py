@@ -36,6 +36,9 @@ class Reason(StrEnum):
     APPROVAL_REQUIRED = "approval-required"
     TOO_LARGE = "too-large"
     UNAVAILABLE = "unavailable"
+    UNAUTHENTICATED = "unauthenticated"
+    FORBIDDEN = "forbidden"
+    RATE_LIMITED = "rate-limited"
 
 
 STATUS: dict[Reason, int] = {
@@ -57,6 +60,9 @@ STATUS: dict[Reason, int] = {
     Reason.APPROVAL_REQUIRED: 409,
     Reason.TOO_LARGE: 413,
     Reason.UNAVAILABLE: 503,
+    Reason.UNAUTHENTICATED: 401,
+    Reason.FORBIDDEN: 403,
+    Reason.RATE_LIMITED: 429,
 }
 """HTTP status for each reason (API.md: 404 unknown thing, 409 conflict, 422 invalid input)."""
 
@@ -79,6 +85,9 @@ TITLES: dict[Reason, str] = {
     Reason.APPROVAL_REQUIRED: "Approval to recruit required",
     Reason.TOO_LARGE: "Too large",
     Reason.UNAVAILABLE: "Temporarily unavailable",
+    Reason.UNAUTHENTICATED: "A valid bearer token is required",
+    Reason.FORBIDDEN: "The token's role or tenants do not allow this",
+    Reason.RATE_LIMITED: "Too many requests",
 }
 
 

@@ -210,6 +210,7 @@ class CommandLog(FoldedStream[ProjectionT], Generic[CommandT, ProjectionT]):
             "correlation_id": getattr(command, "correlation_id", None),
             "causation_id": getattr(command, "command_id", None) or key,
             "payload": event.payload,
+            **_on_behalf_of(command),
         }
 
     async def _repeat(
@@ -255,3 +256,9 @@ def _reused(key: str) -> Refused:
         Reason.COMMAND_REUSED,
         f"{key!r} was already used for a different command; use a new command_id",
     )
+
+
+def _on_behalf_of(command: object) -> dict[str, str]:
+    """The envelope's `on_behalf_of`, only when the command names one (older events lack it)."""
+    named = getattr(command, "on_behalf_of", None)
+    return {"on_behalf_of": str(named)} if named else {}

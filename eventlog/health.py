@@ -1,12 +1,17 @@
-"""`GET /health` (ready to serve) and `GET /progress` (how far each consumer has read)."""
+"""`GET /health` and `GET /progress`.
+
+`/health` (ready to serve) is open to load balancers and supervisors; `/progress` (how far each
+consumer has read) needs a token, like every other read.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from fastapi import Request  # noqa: TC002 - FastAPI reads route annotations at runtime
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 
+from eventlog.http_access import authorised
 from eventlog.subscribers import progress
 
 if TYPE_CHECKING:
@@ -34,7 +39,7 @@ def install_health(app: FastAPI, service: str) -> None:
             body["problems"] = problems
         return JSONResponse(body, status_code=200 if not problems else 503)
 
-    @app.get("/progress")
+    @app.get("/progress", dependencies=[Depends(authorised)])
     async def consumer_progress(request: Request) -> dict[str, Any]:
         """How far each consumer group has read its stream (for operators and scripts)."""
         redis = request.app.state.redis

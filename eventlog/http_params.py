@@ -70,11 +70,30 @@ def now(request: Request) -> str:
     return format_timestamp(logs.clock())
 
 
-async def run_command(log: CommandLog[Any, Any], command: Any) -> Accepted:
-    """Run one command from an HTTP request; anything but a recorded event is a problem.
+def as_caller(request: Request, command: Any) -> Any:
+    """`command` with its actor set to the identity of the request's token.
+
+    Over HTTP the token says who asks; a body may name whom it acts for in `on_behalf_of`, but
+    it may not name an actor of its own.
+    """
+    identity = request.state.grant.identity
+    given = getattr(command, "actor", None)
+    if given is not None and given != identity:
+        raise ProblemError(
+            Reason.INVALID,
+            f"actor {given!r}: over HTTP the actor is the token's identity ({identity!r}); "
+            "name whom you act for in on_behalf_of",
+            [{"loc": ["body", "actor"], "msg": "set by the bearer token", "type": "value_error"}],
+        )
+    return command.model_copy(update={"actor": identity})
+
+
+async def run_command(request: Request, log: CommandLog[Any, Any], command: Any) -> Accepted:
+    """Run one command from an HTTP request as its caller; anything but an event is a problem.
 
     The command's `command_id` is its idempotency key, so a retried request gets the same answer.
     """
+    command = as_caller(request, command)
     command_id = getattr(command, "command_id", None)
     key = f"command:{command_id}" if command_id else None
     outcome = (await log.execute([Submitted(command, key)]))[0]

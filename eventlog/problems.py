@@ -20,7 +20,7 @@ from contracts.decisions import DomainError
 from contracts.rejections import STATUS, TITLES, Reason, field_errors, problem_type
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from fastapi import FastAPI, Request
 
@@ -32,11 +32,18 @@ RETRY_SECONDS = 5
 class ProblemError(Exception):
     """Raised by routes to answer with a problem body."""
 
-    def __init__(self, reason: Reason, detail: str, errors: Sequence[dict[str, Any]] = ()) -> None:
+    def __init__(
+        self,
+        reason: Reason,
+        detail: str,
+        errors: Sequence[dict[str, Any]] = (),
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.reason = reason
         self.detail = detail
         self.errors = list(errors)
+        self.headers = dict(headers or {})
 
 
 def problem(
@@ -74,7 +81,9 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_problem(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, ProblemError)
-        return problem(error.reason, error.detail, error.errors, request.url.path)
+        answer = problem(error.reason, error.detail, error.errors, request.url.path)
+        answer.headers.update(error.headers)
+        return answer
 
     async def on_request_validation(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, RequestValidationError)

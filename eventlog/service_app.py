@@ -8,7 +8,8 @@ starts the broker; and takes up its share of the tenants' streams before reporti
 them at a time, while every replica serves HTTP for every tenant). A watcher follows the
 registry, so a tenant provisioned later is served within a poll interval without a restart (and
 a request naming it re-reads the registry at once). FastStream's broker is started and stopped
-inside FastAPI's lifespan (its FastAPI plugin is deprecated, REDIS_STREAMS.md item 12).
+inside FastAPI's lifespan (its FastAPI plugin is deprecated, REDIS_STREAMS.md item 12). Every
+route but `GET /health` needs a bearer token from the tokens file (eventlog.http_access).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import structlog
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from contracts.streams import stream_key
 from eventlog.body_limit import BodyLimit
@@ -31,10 +32,13 @@ from eventlog.consumer_leases import (
     keep_leases,
 )
 from eventlog.health import install_health
+from eventlog.http_access import authorised
 from eventlog.problems import install_problem_handlers
+from eventlog.rate_limit import RateLimiter
 from eventlog.redis_client import redis_broker, redis_client
 from eventlog.subscribers import Subscription, consume, ensure_group
 from eventlog.tenant_registry import OpenLog, TenantLogs
+from eventlog.token_file import TOKENS_ENV, TokensFileError, read_tokens
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Sequence
@@ -78,6 +82,12 @@ def service_app(spec: ServiceSpec[LogT], settings: Settings, clock: Clock) -> Fa
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.tokens_file is None:
+            raise TokensFileError(
+                f"no tokens file: set {TOKENS_ENV} (`estab up` makes DATA_DIR/tokens.json)"
+            )
+        app.state.tokens = read_tokens(settings.tokens_file)
+        app.state.rate_limits = RateLimiter(settings.rate_per_second, settings.rate_burst)
         redis = redis_client(settings.redis_url)
         await redis.ping()
         broker = redis_broker(settings.redis_url)
@@ -129,9 +139,10 @@ def service_app(spec: ServiceSpec[LogT], settings: Settings, clock: Clock) -> Fa
         description=spec.description,
         lifespan=lifespan,
     )
+    app.state.service = spec.name
     app.add_middleware(BodyLimit)
     install_problem_handlers(app)
-    app.include_router(spec.router)
+    app.include_router(spec.router, dependencies=[Depends(authorised)])
     install_health(app, spec.name)
     return app
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from pathlib import Path
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -44,6 +45,14 @@ class Settings(BaseSettings):
     poll_ms: int = Field(default=100, ge=1)
     reclaim_idle_ms: int = Field(default=5_000, ge=10)
     max_deliveries: int = Field(default=5, ge=1)
+    rate_per_second: float = Field(
+        default=200, gt=0, description="each token's sustained requests a second (then 429)"
+    )
+    rate_burst: int = Field(default=1000, ge=1, description="requests a token may send at once")
+    tokens_file: Path | None = Field(
+        default=None,
+        description="the bearer tokens accepted (`estab up` makes DATA_DIR/tokens.json)",
+    )
 
     @property
     def listen_port(self) -> int:

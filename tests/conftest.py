@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +29,26 @@ from eventlog.audit import stream_bodies
 from eventlog.redis_server import EmbeddedRedis, free_port
 from eventlog.settings import Settings
 from eventlog.tenant_registry import TenantRegistry
+from eventlog.token_file import TOKENS_ENV, ensure_tokens
+
+SESSION_TOKENS = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One tokens file for the session, named in the environment every service and CLI reads."""
+    if not os.environ.get(TOKENS_ENV):
+        path = Path(tempfile.mkdtemp(prefix="estab-tokens-")) / "tokens.json"
+        ensure_tokens(path)
+        os.environ[TOKENS_ENV] = str(path)
+        config.stash[SESSION_TOKENS] = path
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the session's tokens file."""
+    path = config.stash.get(SESSION_TOKENS, None)
+    if path is not None:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        del os.environ[TOKENS_ENV]
 
 
 @pytest.fixture(scope="session")

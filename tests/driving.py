@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import orjson
+from bearer import auth, speaking_for
 from redis import Redis
 from waiting import until, until_async
 
@@ -31,7 +32,7 @@ def send(services: Services, tenant: str, command: dict[str, Any]) -> Any:
     """Record one command through the service that owns it; return its answer."""
     method, path, body = http_request(command)
     url = services[service_of(command)].url
-    reply = httpx.request(method, f"{url}{path}", json=body, headers={"X-Tenant": tenant})
+    reply = httpx.request(method, f"{url}{path}", json=body, headers=speaking_for(tenant))
     assert reply.is_success, (command.get("type"), reply.text)
     return reply.json()
 
@@ -46,7 +47,7 @@ def load(services: Services, tenant: str, *names: str, skip: str = "") -> None:
 
 def get(service: ServiceProcess, tenant: str, path: str, **params: Any) -> Any:
     """A query's answer, which must be 200."""
-    headers = {"X-Tenant": tenant}
+    headers = speaking_for(tenant)
     reply = httpx.get(f"{service.url}{path}", params=params, headers=headers, timeout=30)
     assert reply.status_code == 200, reply.text
     return reply.json()
@@ -55,7 +56,7 @@ def get(service: ServiceProcess, tenant: str, path: str, **params: Any) -> Any:
 def caught_up(service: ServiceProcess, seconds: float = 60) -> None:
     """Wait until the service's consumer groups have read and acknowledged everything."""
     until(
-        lambda: httpx.get(f"{service.url}/progress").json()["caught_up"],
+        lambda: httpx.get(f"{service.url}/progress", headers=auth()).json()["caught_up"],
         f"{service.module} to catch up with its streams",
         seconds,
     )
@@ -65,7 +66,7 @@ def serving(service: ServiceProcess, tenant: str, seconds: float = 10) -> None:
     """Wait until the service follows `tenant`'s streams (its consumer groups are reading)."""
 
     def following() -> bool:
-        groups = httpx.get(f"{service.url}/progress").json()["groups"]
+        groups = httpx.get(f"{service.url}/progress", headers=auth()).json()["groups"]
         return any(group["stream"].startswith(f"{{{tenant}}}:") for group in groups)
 
     until(following, f"{service.module} to serve tenant {tenant}", seconds)
@@ -78,9 +79,16 @@ def stream_events(redis_url: str, tenant: str, stream: str) -> list[dict[str, An
     return [orjson.loads(fields[b"__data__"]) for _, fields in entries]
 
 
-def estab(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """The `estab` command run as a newcomer runs it: its own process, plain wide output."""
+def estab(
+    *args: str, timeout: float = 300, unset: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    """The `estab` command run as a newcomer runs it: its own process, plain wide output.
+
+    `unset` names environment variables the newcomer would not have (the session's tokens file).
+    """
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    for name in unset:
+        env.pop(name, None)
     return subprocess.run(
         [sys.executable, "-m", "cli", *args],
         capture_output=True,
@@ -155,7 +163,7 @@ def estab_import(
 @asynccontextmanager
 async def in_process(app: FastAPI, tenant: str | None = None) -> AsyncIterator[httpx.AsyncClient]:
     """A service app run in this process, lifespan and all, and a client speaking for `tenant`."""
-    headers = {"X-Tenant": tenant} if tenant else {}
+    headers = speaking_for(tenant) if tenant else auth()
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(

@@ -47,7 +47,7 @@ async def _tenant(request: Request, tenant: str) -> TenantEstablishment:
 async def _record(
     request: Request, tenant: str, command: est.EstablishmentCommand, status: int
 ) -> JSONResponse:
-    accepted = await run_command(await _tenant(request, tenant), with_post_id(command))
+    accepted = await run_command(request, await _tenant(request, tenant), with_post_id(command))
     return answer(accepted, status)
 
 

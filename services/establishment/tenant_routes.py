@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from contracts.tenancy import ProvisionTenant  # noqa: TC001 - FastAPI reads route annotations
+from eventlog.http_params import as_caller
 
 if TYPE_CHECKING:
     from eventlog.tenant_registry import TenantLogs
@@ -25,7 +26,7 @@ router = APIRouter()
 async def provision_tenant(request: Request, body: ProvisionTenant) -> JSONResponse:
     """Provision a tenant (201), or find it provisioned with these settings (200)."""
     logs: TenantLogs[Any] = request.app.state.logs
-    record, new = await logs.registry.provision(body)
+    record, new = await logs.registry.provision(as_caller(request, body))
     await logs.refresh()
     return JSONResponse(record.view(), status_code=201 if new else 200)
 

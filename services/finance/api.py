@@ -120,7 +120,7 @@ async def register_funding_stream(
 ) -> JSONResponse:
     """Register a grant or other funding stream; its headroom is checked at once."""
     finance = await _tenant(request, x_tenant)
-    accepted = await run_command(finance, body)
+    accepted = await run_command(request, finance, body)
     await finance.check_headroom(accepted.event["event_id"], body.start_date.isoformat())
     return answer(accepted, 201)
 

@@ -51,7 +51,7 @@ async def _view(request: Request, tenant: str, known_at: str | None) -> Catalogu
 
 
 async def _record(request: Request, tenant: str, command: gr.GradingCommand) -> JSONResponse:
-    outcome = await run_command(await _tenant(request, tenant), command)
+    outcome = await run_command(request, await _tenant(request, tenant), command)
     extra: dict[str, Any] = {}
     if outcome.event["type"] == "JobEvaluated":
         payload = outcome.event["payload"]

@@ -43,7 +43,7 @@ async def _tenant(request: Request, tenant: str) -> TenantRecruitment:
 
 
 async def _record(request: Request, tenant: str, command: rc.RecruitmentCommand) -> JSONResponse:
-    accepted = await run_command(await _tenant(request, tenant), command)
+    accepted = await run_command(request, await _tenant(request, tenant), command)
     return answer(accepted, 201)
 
 

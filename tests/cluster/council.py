@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from bearer import speaking_for
 from redis.asyncio.cluster import RedisCluster
 
 from contracts.streams import ESTABLISHMENT_EVENTS, EVENT_STREAMS, FINANCE_COST_UPDATES, stream_key
@@ -76,7 +77,7 @@ def post_command(unit: str, post: Post) -> dict[str, Any]:
 
 def post_to(url: str, tenant: str, path: str, body: dict[str, Any]) -> httpx.Response:
     """One write over HTTP, which must succeed (a replay of a recorded command included)."""
-    reply = httpx.post(f"{url}{path}", json=body, headers={"X-Tenant": tenant}, timeout=30)
+    reply = httpx.post(f"{url}{path}", json=body, headers=speaking_for(tenant), timeout=30)
     assert reply.is_success, (path, reply.text)
     return reply
 
@@ -95,7 +96,7 @@ def appoint(recruitment: ServiceProcess, tenant: str, post_id: str) -> None:
 def answer(service: ServiceProcess, tenant: str, path: str, **params: Any) -> Any:
     """A query's 200 answer."""
     reply = httpx.get(
-        f"{service.url}{path}", params=params, headers={"X-Tenant": tenant}, timeout=30
+        f"{service.url}{path}", params=params, headers=speaking_for(tenant), timeout=30
     )
     assert reply.status_code == 200, reply.text
     return reply.json()

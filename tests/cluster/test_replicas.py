@@ -18,6 +18,7 @@ from uuid import uuid4
 import httpx
 import orjson
 import pytest
+from bearer import speaking_for
 from conftest import ServiceProcess
 from driving import caught_up, send
 from redis.asyncio import Redis
@@ -142,7 +143,7 @@ def views(service: dict[str, ServiceProcess], tenant: str) -> list[Any]:
 def replayed(establishment: ServiceProcess, tenant: str, command: dict[str, Any]) -> bool:
     """Whether `establishment` answers a repeat of a recorded command as a replay of it."""
     _method, path, body = http_request(command)
-    again = httpx.post(f"{establishment.url}{path}", json=body, headers={"X-Tenant": tenant})
+    again = httpx.post(f"{establishment.url}{path}", json=body, headers=speaking_for(tenant))
     assert again.is_success, again.text
     return bool(again.headers.get(REPLAYED) == "true")
 

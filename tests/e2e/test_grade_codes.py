@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+from bearer import speaking_for
 from driving import caught_up, get, send, stream_events
 
 from contracts.streams import ESTABLISHMENT_EVENTS
@@ -145,7 +146,7 @@ def test_a_grade_in_no_catalogue_is_refused_and_nothing_is_recorded(
     reply = httpx.post(
         f"{services['establishment'].url}/posts",
         json={key: value for key, value in post("p9", "Band 9").items() if key != "type"},
-        headers={"X-Tenant": tenant},
+        headers=speaking_for(tenant),
         timeout=30,
     )
     assert reply.status_code == 422, reply.text

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from bearer import speaking_for
 from conftest import ServiceProcess
 from redis import Redis
 from seed_000 import BASIS, TABLE_1
@@ -24,7 +25,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.redis]
 
 
 def client(service: ServiceProcess, tenant: str) -> httpx.Client:
-    return httpx.Client(base_url=service.url, headers={"X-Tenant": tenant}, timeout=10)
+    return httpx.Client(base_url=service.url, headers=speaking_for(tenant), timeout=10)
 
 
 def record(http: httpx.Client, command: dict[str, Any]) -> dict[str, Any]:

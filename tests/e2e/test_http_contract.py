@@ -9,6 +9,7 @@ from uuid import uuid4
 
 import httpx
 import pytest
+from bearer import speaking_for
 from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 
@@ -21,7 +22,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.redis, pytest.mark.usefixtures("with_
 @pytest.fixture
 def client(establishment_service: Any, tenant: str) -> Iterator[httpx.Client]:
     with httpx.Client(
-        base_url=establishment_service.url, headers={"X-Tenant": tenant}, timeout=30
+        base_url=establishment_service.url, headers=speaking_for(tenant), timeout=30
     ) as client:
         yield client
 
@@ -121,10 +122,10 @@ async def test_concurrent_redesignations_over_http(
     establishment_service: Any, tenant: str, redis: Redis
 ) -> None:
     """Of two racing redesignations at version 1, one is a 200, the other a version-conflict 409."""
-    with httpx.Client(base_url=establishment_service.url, headers={"X-Tenant": tenant}) as sync:
+    with httpx.Client(base_url=establishment_service.url, headers=speaking_for(tenant)) as sync:
         seed(sync)
     async with httpx.AsyncClient(
-        base_url=establishment_service.url, headers={"X-Tenant": tenant}, timeout=30
+        base_url=establishment_service.url, headers=speaking_for(tenant), timeout=30
     ) as client:
         replies = await asyncio.gather(
             *(

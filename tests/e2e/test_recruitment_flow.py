@@ -14,6 +14,7 @@ from uuid import uuid4
 
 import httpx
 import pytest
+from bearer import speaking_for
 from conftest import ServiceProcess, provision
 from driving import caught_up, get, load
 
@@ -129,7 +130,7 @@ def test_vacancy_counts_around_an_appointment_and_a_back_dated_leaver(
     """Vacancies as of dates around an appointment, and as known before a back-dated leaver."""
     load(services, tenant, "catalogue_njc_leeds_style", "leeds_2018_children_and_families")
     recruitment = services["recruitment"]
-    with httpx.Client(base_url=recruitment.url, headers={"X-Tenant": tenant}, timeout=10) as hr:
+    with httpx.Client(base_url=recruitment.url, headers=speaking_for(tenant), timeout=10) as hr:
 
         def count(as_of: str, known_at: str | None = None) -> int:
             params = {"as_of": as_of} | ({"known_at": known_at} if known_at else {})

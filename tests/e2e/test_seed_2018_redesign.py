@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from bearer import speaking_for
 
 from scenarios.loader import bundled_scenario, http_request, load_scenario
 
@@ -21,7 +22,7 @@ UNIT = "children-and-families"
 def leeds(establishment_service: Any, tenant: str) -> Iterator[httpx.Client]:
     scenario = load_scenario(bundled_scenario("leeds_2018_children_and_families"))
     with httpx.Client(
-        base_url=establishment_service.url, headers={"X-Tenant": tenant}, timeout=30
+        base_url=establishment_service.url, headers=speaking_for(tenant), timeout=30
     ) as client:
         for step in scenario.steps:
             method, path, body = http_request(step.command)

@@ -13,6 +13,7 @@ from uuid import uuid4
 import httpx
 import orjson
 import pytest
+from bearer import auth, speaking_for
 from conftest import ServiceProcess
 from driving import caught_up, get, load, send, serving, stream_events
 from grade_catalogue import record_catalogue
@@ -40,14 +41,16 @@ POSTS = 100
 
 def provision(services: dict[str, ServiceProcess], body: dict[str, Any]) -> httpx.Response:
     """POST /tenants on establishment."""
-    return httpx.post(f"{services['establishment'].url}/tenants", json=body, timeout=30)
+    return httpx.post(
+        f"{services['establishment'].url}/tenants", json=body, headers=auth(), timeout=30
+    )
 
 
 def test_every_service_refuses_a_tenant_that_was_never_provisioned(
     services: dict[str, ServiceProcess],
 ) -> None:
     """Reads and writes for an unknown tenant are 404 unknown-tenant on all four services."""
-    stranger = {"X-Tenant": f"n-{uuid4().hex[:10]}"}
+    stranger = speaking_for(f"n-{uuid4().hex[:10]}")
     reads = {
         "establishment": "/structure",
         "grading": "/grades",
@@ -76,7 +79,8 @@ def test_provisioning_the_same_tenant_again_is_200_and_other_settings_are_a_conf
     assert provision(services, {"tenant": name}).status_code == 200
     clash = provision(services, {**body, "vacancy_control": "advisory"})
     assert clash.status_code == 409
-    listed = httpx.get(f"{services['establishment'].url}/tenants").json()["tenants"]
+    listed = httpx.get(f"{services['establishment'].url}/tenants", headers=auth()).json()
+    listed = listed["tenants"]
     assert [item["name"] for item in listed if item["tenant"] == name] == ["Newtown Council"]
 
 

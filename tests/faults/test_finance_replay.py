@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+from bearer import speaking_for
 from redis.asyncio import Redis
 from waiting import until_async
 
@@ -80,7 +81,7 @@ async def test_replay_equals_live_after_reordering_repeats_and_a_kill(
         "recruitment": recruitment_service.url,
         "finance": finance_service.url,
     }
-    async with httpx.AsyncClient(headers={"X-Tenant": tenant}, timeout=30) as client:
+    async with httpx.AsyncClient(headers=speaking_for(tenant), timeout=30) as client:
         await load(client, urls, "catalogue_njc_leeds_style", from_first_year=True)
         await load(client, urls, "leeds_2018_children_and_families")
         await load(client, urls, "leeds_2018_postholders")

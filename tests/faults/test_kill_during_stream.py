@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from bearer import speaking_for
 from redis.asyncio import Redis
 from waiting import until_async
 
@@ -99,7 +100,7 @@ async def test_sigkill_mid_stream_loses_and_duplicates_nothing(
     assert (await verify_stream(redis, tenant, ESTABLISHMENT_EVENTS)).ok
 
     async with httpx.AsyncClient(
-        base_url=establishment_service.url, headers={"X-Tenant": tenant}
+        base_url=establishment_service.url, headers=speaking_for(tenant)
     ) as client:
         served = (await client.get("/structure", params={"as_of": "2018-04-01"})).json()
     rebuilt = structure(

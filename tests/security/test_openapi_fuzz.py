@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 import pytest
+from bearer import token
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -41,6 +42,8 @@ def test_no_generated_request_gets_a_server_error(
             "not_a_server_error",
             "--header",
             f"X-Tenant: {tenant}",
+            "--header",
+            f"Authorization: Bearer {token()}",
             "--max-examples",
             str(EXAMPLES),
             "--seed",

@@ -30,7 +30,8 @@ def acl_users() -> dict[str, list[str]]:
 
 
 def test_compose_runs_redis_and_every_service_the_supervisor_runs() -> None:
-    """Compose runs Redis and each supervised service (own port, own user) once Redis is healthy."""
+    """Compose runs Redis and each supervised service (own loopback port, own user, the tokens
+    secret) once Redis is healthy."""
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     services = compose["services"]
     assert set(services) == {"redis"} | {spec.name for spec in SERVICES}
@@ -38,11 +39,14 @@ def test_compose_runs_redis_and_every_service_the_supervisor_runs() -> None:
         service = services[spec.name]
         assert service["environment"]["SERVICE"] == spec.name
         assert service["environment"]["ESTAB_PORT"] == str(spec.port)
-        assert service["ports"] == [f"{spec.port}:{spec.port}"]
+        assert service["ports"] == [f"127.0.0.1:{spec.port}:{spec.port}"]
+        assert service["secrets"] == ["estab_tokens"]
+        assert service["environment"]["ESTAB_TOKENS_FILE"] == "/run/secrets/estab_tokens"
         assert service["depends_on"]["redis"]["condition"] == "service_healthy"
         assert service["environment"]["ESTAB_REDIS_URL"].startswith(f"redis://{spec.name}:")
         assert spec.name in acl_users()
     assert "healthcheck" in services["redis"]
+    assert compose["secrets"]["estab_tokens"]["file"] == "./tokens.json"
 
 
 def test_redis_config_keeps_every_event() -> None:
