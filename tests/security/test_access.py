@@ -38,7 +38,7 @@ async def _length(redis: Redis, tenant: str) -> int:
 
 
 async def _last_event(redis: Redis, tenant: str) -> dict[str, Any]:
-    entries = await redis.xrevrange(stream_key(tenant, ESTABLISHMENT_EVENTS), count=1)
+    entries: Any = await redis.xrevrange(stream_key(tenant, ESTABLISHMENT_EVENTS), count=1)
     found: dict[str, Any] = orjson.loads(entries[0][1][b"__data__"])
     return found
 
