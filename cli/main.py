@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,7 +18,7 @@ import orjson
 import typer
 from rich.console import Console
 
-from cli.audit import replay_ledger, replay_structure, verify_all
+from cli.audit import checkpoint_now, replay_ledger, replay_structure, verify_all
 from cli.credentials import TOKEN_ENV, bearer, tokens_path
 from cli.data_dir_lock import DataDirInUseError, holding
 from cli.demo import DEMO_TENANTS, run_demo
@@ -26,12 +26,17 @@ from cli.import_command import import_establishment
 from cli.loading import TenantNotProvisionedError, load_file
 from cli.patient_transport import PatientTransport
 from cli.render import ledger_table, savings_lines, structure_table
-from cli.stack_file import NoStackError, StackAddress, service_urls, write_stack
+from cli.stack_file import NoStackError, StackAddress, read_stack, service_urls, write_stack
 from cli.stack_file import redis_url as recorded_redis_url
-from cli.supervisor import Stack, StartupError, wait_for_signal
+from cli.status_file import clear_status, read_status
+from cli.supervising import supervise_until_signal
+from cli.supervisor import Durability, Stack, StartupError
 from contracts.tenancy import ProvisionTenant
 from eventlog.access import Role  # noqa: TC001 - typer reads annotations at runtime
+from eventlog.checkpoints import Checkpoint
 from eventlog.clock import format_timestamp, parse_timestamp
+from eventlog.head_signing import TrustedKeys
+from eventlog.signing_keys import KEYS_FOLDER, SigningKeyError, public_keys_in
 from eventlog.token_file import TokensFileError, ensure_tokens, role_token
 from scenarios.loader import ScenarioError, bundled_scenarios
 
@@ -102,6 +107,10 @@ def up(
     redis_url: RedisUrl = None,
     data_dir: DataDir = DATA,
     port_offset: Annotated[int, typer.Option(help="add to every default port")] = 0,
+    durability: Annotated[
+        Durability,
+        typer.Option(help="embedded Redis fsync: everysec, or always (no loss on a power cut)"),
+    ] = Durability.EVERYSEC,
     once: Annotated[
         bool, typer.Option(help="stop after start-up (and the demo): a smoke test")
     ] = False,
@@ -110,7 +119,10 @@ def up(
     tenants = [ProvisionTenant(tenant="default"), *(DEMO_TENANTS if demo else ())]
     try:
         with holding(data_dir):
-            _run_stack(Stack(data_dir, tenants, redis_url, port_offset=port_offset), demo, once)
+            stack = Stack(
+                data_dir, tenants, redis_url, port_offset=port_offset, durability=durability
+            )
+            _run_stack(stack, demo, once)
     except DataDirInUseError as error:
         errors.print(f"[red]Could not start:[/red] {error}")
         raise typer.Exit(1) from None
@@ -124,7 +136,8 @@ def _run_stack(stack: Stack, demo: bool, once: bool) -> None:
         url = stack.start()
         urls = {spec.name: spec.url(stack.host) for spec in stack.services()}
         recorded = write_stack(data_dir, StackAddress(redis_url=url, services=urls))
-        console.print(f"[green]Redis[/green] {url}  (data and logs in {data_dir.resolve()})")
+        fsync = f"appendfsync {stack.durability}; " if stack.redis is not None else ""
+        console.print(f"[green]Redis[/green] {url}  ({fsync}data and logs in {data_dir.resolve()})")
         for name, base in urls.items():
             console.print(f"[green]{name}[/green] {base}  (API docs {base}/docs)")
         console.print(f"Tenants: {', '.join(item.tenant for item in tenants)}; stack in {recorded}")
@@ -134,14 +147,44 @@ def _run_stack(stack: Stack, demo: bool, once: bool) -> None:
         if demo:
             run_demo(console, urls, bearer(data_dir))
         if not once:
-            console.print("Running. Press Ctrl-C to stop.")
-            wait_for_signal()
+            console.print("Running (a service that stops is restarted). Press Ctrl-C to stop.")
+            supervise_until_signal(stack, lambda line: console.print(line, markup=False))
     except StartupError as error:
         errors.print(f"[red]Could not start:[/red] {error}")
         raise typer.Exit(1) from None
     finally:
         stack.stop()
+        clear_status(data_dir)
         console.print("Stopped.")
+
+
+@app.command(name="status")
+def show_status(data_dir: DataDir = DATA) -> None:
+    """What `estab up` on the data directory runs: each process's state, restarts and health."""
+    status, stack = read_status(data_dir), read_stack(data_dir)
+    if status is None or stack is None:
+        errors.print(f"No stack is running on {data_dir} (start one with `estab up`).")
+        raise typer.Exit(1)
+    unhealthy = False
+    for name, process in status["processes"].items():
+        health = _health(stack.services[name]) if name in stack.services else "-"
+        unhealthy = unhealthy or health not in {"ok", "-"}
+        console.print(
+            f"{name:<14} {process['state']:<11} pid {process['pid'] or '-':<8} "
+            f"restarts {process['restarts']:<3} last exit {process['last_exit']!s:<5} "
+            f"health {health}",
+            markup=False,
+        )
+    if unhealthy:
+        raise typer.Exit(1)
+
+
+def _health(base: str) -> str:
+    """A service's `/health` status word, or why there is none."""
+    try:
+        return str(httpx.get(f"{base}/health", timeout=5).json().get("status", "?"))
+    except (httpx.HTTPError, ValueError) as error:
+        return f"unreachable ({type(error).__name__})"
 
 
 @app.command(name="token")
@@ -436,14 +479,48 @@ def replay(
         _print_unpriced(books)
 
 
+KeysDir = Annotated[
+    Path | None,
+    typer.Option(help="the services' public keys, *.pub.json (default: DATA_DIR/keys)"),
+]
+
+
+def _trusted(keys: Path | None, data_dir: Path, checkpoint: Checkpoint | None) -> TrustedKeys:
+    """The public keys to check signed heads with, or exit saying which file is broken."""
+    folder = keys or data_dir / KEYS_FOLDER
+    try:
+        found = public_keys_in(folder)
+    except SigningKeyError as error:
+        errors.print(str(error), markup=False)
+        raise typer.Exit(2) from None
+    trusted = TrustedKeys([*found, *(checkpoint.keys if checkpoint else [])])
+    if not trusted:
+        errors.print(f"Signatures not checked: no public keys in {folder} (--keys)", markup=False)
+    return trusted
+
+
 @app.command()
 def verify(
     tenant: Annotated[list[str] | None, typer.Option(help="only these tenants")] = None,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(help="a checkpoint saved earlier: no stream may have lost what it held"),
+    ] = None,
+    keys: KeysDir = None,
     redis_url: RedisUrl = None,
     data_dir: DataDir = DATA,
 ) -> None:
-    """Check every stream's hash chain; exit 1 naming the first bad event."""
-    results = asyncio.run(verify_all(_redis_url(redis_url, data_dir), tenant or []))
+    """Check every stream's hash chain and signed heads; exit 1 naming the first bad event."""
+    saved = None
+    if checkpoint is not None:
+        try:
+            saved = Checkpoint.read(checkpoint)
+        except ValueError as error:
+            errors.print(str(error), markup=False)
+            raise typer.Exit(2) from None
+    trusted = _trusted(keys, data_dir, saved)
+    url = _redis_url(redis_url, data_dir)
+    results = asyncio.run(verify_all(url, tenant or [], trusted, saved))
     bad = False
     for name, stream, report in results:
         if report.ok:
@@ -459,3 +536,23 @@ def verify(
         console.print("No event streams found.")
     if bad:
         raise typer.Exit(1)
+
+
+@app.command(name="checkpoint")
+def save_checkpoint(
+    out: Annotated[Path, typer.Option("--out", help="the file to write (keep it off this host)")],
+    keys: KeysDir = None,
+    redis_url: RedisUrl = None,
+    data_dir: DataDir = DATA,
+) -> None:
+    """Save every stream's chain head and the services' public keys, for `verify --checkpoint`."""
+    trusted = _trusted(keys, data_dir, None)
+    made_at = format_timestamp(datetime.now(UTC))
+    url = _redis_url(redis_url, data_dir)
+    saved = asyncio.run(checkpoint_now(url, list(trusted.keys.values()), made_at))
+    out.write_bytes(saved.to_json())
+    console.print(
+        f"Checkpoint of {len(saved.heads)} streams, "
+        f"{sum(head.sequence for head in saved.heads.values())} events, written to {out}",
+        markup=False,
+    )

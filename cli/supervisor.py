@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import httpx
@@ -22,6 +23,13 @@ import httpx
 from cli.credentials import tokens_path
 from contracts.decisions import DomainError
 from eventlog.redis_server import EmbeddedRedis, free_port_run
+from eventlog.signing_keys import (
+    KEYS_FOLDER,
+    SIGNING_KEY_ENV,
+    ensure_signing_key,
+    load_signer,
+    use_signer,
+)
 from eventlog.snapshots import KEY_ENV
 from eventlog.tenant_registry import provision_at
 from eventlog.token_file import TOKENS_ENV, ensure_tokens
@@ -81,6 +89,17 @@ def snapshot_key(data_dir: Path) -> str:
     return key
 
 
+class Durability(StrEnum):
+    """How the embedded Redis syncs its append-only file (docs/RELIABILITY.md).
+
+    `everysec`: an acknowledged write survives a crash of any process, but a power cut may lose
+    the last second of writes. `always`: each write is on disk before it is acknowledged.
+    """
+
+    EVERYSEC = "everysec"
+    ALWAYS = "always"
+
+
 class StartupError(RuntimeError):
     """A part of the system could not be started; the message says what to do."""
 
@@ -101,8 +120,11 @@ class Stack:
     redis_url: str | None = None
     host: str = "127.0.0.1"
     port_offset: int = 0
+    durability: Durability = Durability.EVERYSEC
     redis: EmbeddedRedis | None = None
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    environments: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Each service's environment, kept so a restart starts it exactly as before."""
 
     @property
     def tokens_file(self) -> Path:
@@ -129,20 +151,25 @@ class Stack:
                 )
         url = self.redis_url
         if url is None:
-            self.redis = EmbeddedRedis(self.data_dir / "redis")
+            self.redis = EmbeddedRedis(self.data_dir / "redis", appendfsync=self.durability.value)
             url = self.redis.start()
+        keys = self.data_dir / KEYS_FOLDER
+        registry_key = ensure_signing_key(keys, "establishment")
+        use_signer(load_signer(registry_key, "establishment"))
         try:
             asyncio.run(provision_at(url, *self.tenants))
         except DomainError as error:
             raise StartupError(f"could not provision the tenants: {error.detail}") from None
-        logs = self.data_dir / "logs"
-        logs.mkdir(exist_ok=True)
+        finally:
+            use_signer(None)
+        (self.data_dir / "logs").mkdir(exist_ok=True)
         key = os.environ.get(KEY_ENV) or snapshot_key(self.data_dir)
         tokens = self.tokens_file
         ensure_tokens(tokens)
         for spec in self.services():
-            env = {
+            self.environments[spec.name] = {
                 **os.environ,
+                SIGNING_KEY_ENV: str(ensure_signing_key(keys, spec.name).resolve()),
                 "ESTAB_REDIS_URL": url,
                 "ESTAB_PORT": str(spec.port),
                 "ESTAB_HOST": self.host,
@@ -150,13 +177,27 @@ class Stack:
                 KEY_ENV: key,
                 TOKENS_ENV: str(tokens.resolve()),
             }
-            with (logs / f"{spec.name}.log").open("ab") as log:
-                self.processes[spec.name] = subprocess.Popen(  # noqa: S603 - our own module
-                    [sys.executable, "-m", spec.module], env=env, stdout=log, stderr=log
-                )
+            self.spawn(spec.name)
         for spec in self.services():
-            self._wait_healthy(spec, logs / f"{spec.name}.log")
+            self._wait_healthy(spec, self.log_of(spec.name))
         return url
+
+    def log_of(self, name: str) -> Path:
+        """Where a service's output goes (appended to across restarts)."""
+        return self.data_dir / "logs" / f"{name}.log"
+
+    def spawn(self, name: str) -> subprocess.Popen[bytes]:
+        """Start (or start again) the service `name` as it was first started."""
+        spec = next(spec for spec in self.services() if spec.name == name)
+        with self.log_of(name).open("ab") as log:
+            process = subprocess.Popen(  # noqa: S603 - our own module
+                [sys.executable, "-m", spec.module],
+                env=self.environments[name],
+                stdout=log,
+                stderr=log,
+            )
+        self.processes[name] = process
+        return process
 
     def _wait_healthy(self, spec: ServiceSpec, log: Path) -> None:
         deadline = time.monotonic() + HEALTH_SECONDS
@@ -191,19 +232,3 @@ class Stack:
         if self.redis is not None:
             self.redis.stop()
             self.redis = None
-
-
-def wait_for_signal() -> None:
-    """Block until SIGINT (Ctrl-C) or SIGTERM."""
-    received: list[int] = []
-
-    def note(signum: int, _frame: object) -> None:
-        received.append(signum)
-
-    previous = {sig: signal.signal(sig, note) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        while not received:
-            signal.pause()
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)

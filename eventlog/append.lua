@@ -9,7 +9,8 @@
 -- ARGV: 1 assumed head hash, 2 genesis hash, 3 event count n,
 --       4 new head sequence, 5 new head hash, 6 new head recorded_at,
 --       then 5 per event: aggregate key, expected version (-1: unchecked),
---       idempotency key ('' for none), fingerprint, body
+--       idempotency key ('' for none), fingerprint, body;
+--       then the new head's signature ('' for none), written on the last entry and the head
 -- Returns {'ok', entry ids...} or {'head-moved', hash, sequence, entry id, recorded_at}
 --      or {'version-conflict', index, current version} or {'duplicate', index, stored value}
 
@@ -38,13 +39,18 @@ for i = 0, n - 1 do
   versions[aggregate] = current + 1
 end
 
+local signature = ARGV[7 + n * 5] or ''
 local written = {}
 local next_version = {}
 local last_id = '0-0'
 for i = 0, n - 1 do
   local at = 6 + i * 5
   local aggregate, idem, fingerprint, body = ARGV[at + 1], ARGV[at + 3], ARGV[at + 4], ARGV[at + 5]
-  last_id = redis.call('XADD', KEYS[1], '*', '__data__', body)
+  if i == n - 1 and signature ~= '' then
+    last_id = redis.call('XADD', KEYS[1], '*', '__data__', body, '__head_signature__', signature)
+  else
+    last_id = redis.call('XADD', KEYS[1], '*', '__data__', body)
+  end
   next_version[aggregate] = (next_version[aggregate]
     or tonumber(redis.call('HGET', KEYS[2], aggregate) or '0')) + 1
   redis.call('HSET', KEYS[2], aggregate, next_version[aggregate])
@@ -55,6 +61,6 @@ for i = 0, n - 1 do
 end
 
 redis.call('HSET', KEYS[4], 'hash', ARGV[5], 'sequence', ARGV[4], 'entry_id', last_id,
-  'recorded_at', ARGV[6])
+  'recorded_at', ARGV[6], 'signature', signature)
 table.insert(written, 1, 'ok')
 return written

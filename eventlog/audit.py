@@ -11,11 +11,17 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from contracts.streams import EVENT_STREAMS, StoreKeys
+from eventlog.checkpoints import SavedHead
 from eventlog.hashchain import ChainReport, ChainVerifier
-from eventlog.store import DATA_FIELD, EventStore
+from eventlog.head_signing import SIGNATURE_FIELD
+from eventlog.store import DATA_FIELD, PAGE, EventStore
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
     from redis.asyncio import Redis
+
+    from eventlog.head_signing import TrustedKeys
 
 
 async def tenants_with_logs(redis: Redis) -> list[str]:
@@ -28,21 +34,97 @@ async def tenants_with_logs(redis: Redis) -> list[str]:
     return sorted(found)
 
 
-async def verify_stream(redis: Redis, tenant: str, stream: str) -> ChainReport:
+async def verify_stream(
+    redis: Redis,
+    tenant: str,
+    stream: str,
+    trusted: TrustedKeys | None = None,
+    saved: SavedHead | None = None,
+) -> ChainReport:
     """Walk one of a tenant's streams from the first event and compare its end with the head."""
-    return await verify_store(redis, StoreKeys.for_stream(tenant, stream))
+    return await verify_store(redis, StoreKeys.for_stream(tenant, stream), trusted, saved)
 
 
-async def verify_store(redis: Redis, keys: StoreKeys) -> ChainReport:
-    """Walk one event store's chain from the first event and compare its end with the head."""
-    store = EventStore(redis, keys)
+async def verify_store(
+    redis: Redis,
+    keys: StoreKeys,
+    trusted: TrustedKeys | None = None,
+    saved: SavedHead | None = None,
+) -> ChainReport:
+    """Walk one event store's chain from the first event and compare its end with the head.
+
+    With `trusted` keys, every signed head must be signed by the stream owner's key and the
+    last event must end a signed batch (eventlog.head_signing); with a `saved` head from a
+    checkpoint, the stream must still hold that event with that hash (eventlog.checkpoints).
+    """
     verifier = ChainVerifier()
-    async for page in store.pages():
-        for entry_id, raw in page:
-            if not verifier.feed(entry_id, raw):
-                return verifier.finish(None, None)
-    head = await store.head()
-    return verifier.finish(head.hash if head.sequence else None, head.sequence)
+    signed_end = True
+    last: tuple[str, bytes] = ("(end)", b"")
+    """The last entry walked: where a problem with the end is reported."""
+    async for entry_id, raw, signature in _entries(redis, keys.stream):
+        if not verifier.feed(entry_id, raw):
+            return verifier.finish(None, None)
+        last = (entry_id, raw)
+        signed_end = signature is not None
+        if trusted and signature is not None:
+            problem = trusted.problem(keys.stream, verifier.events, verifier.prev_hash, signature)
+            if problem is not None:
+                return verifier.fail(entry_id, raw, problem)
+        if saved and verifier.events == saved.sequence and verifier.prev_hash != saved.hash:
+            return verifier.fail(
+                entry_id,
+                raw,
+                f"event {saved.sequence} is not the one the checkpoint recorded: the log was "
+                "rewritten since",
+            )
+    head = await EventStore(redis, keys).head()
+    report = verifier.finish(head.hash if head.sequence else None, head.sequence)
+    problem = _end_problem(verifier.events, signed_end, trusted, saved) if report.ok else None
+    return report if problem is None else verifier.fail(*last, problem)
+
+
+def _end_problem(
+    events: int, signed_end: bool, trusted: TrustedKeys | None, saved: SavedHead | None
+) -> str | None:
+    """What is wrong with where a whole, unbroken chain ends (None: nothing)."""
+    if trusted and events and not signed_end:
+        return "the last event ends no signed head: it was appended by hand"
+    if saved and events < saved.sequence:
+        return (
+            f"the stream ends at event {events} but the checkpoint recorded event "
+            f"{saved.sequence}: the log lost events since (trimmed, or rolled back)"
+        )
+    return None
+
+
+async def _entries(redis: Redis, stream: str) -> AsyncIterator[tuple[str, bytes, str | None]]:
+    """(entry id, body, head signature or None) of every entry, in pages."""
+    start = "-"
+    while True:
+        entries = await redis.xrange(stream, min=start, max="+", count=PAGE)
+        for entry_id, fields in entries or []:
+            text_id = entry_id.decode() if isinstance(entry_id, bytes) else str(entry_id)
+            raw = (fields or {}).get(DATA_FIELD, b"")
+            signature = (fields or {}).get(SIGNATURE_FIELD)
+            yield (
+                text_id,
+                raw.encode() if isinstance(raw, str) else raw,
+                signature.decode() if isinstance(signature, bytes) else signature,
+            )
+        if not entries or len(entries) < PAGE:
+            return
+        last = entries[-1][0]
+        start = f"({last.decode() if isinstance(last, bytes) else last}"
+
+
+async def heads_of(redis: Redis, keys: list[StoreKeys]) -> dict[str, SavedHead]:
+    """The recorded head of each store that has one, by stream key (what a checkpoint saves)."""
+    found = {}
+    for store_keys in keys:
+        head = await EventStore(redis, store_keys).head()
+        if head.sequence:
+            found[store_keys.stream] = SavedHead(head.sequence, head.hash, head.entry_id)
+    return found
 
 
 async def stream_bodies(redis: Redis, key: str) -> list[tuple[str, dict[str, Any]]]:

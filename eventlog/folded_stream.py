@@ -2,28 +2,32 @@
 
 `FoldedStream` is what every reader of a stream shares: the owner's `CommandLog` and another
 service's `Follower`. It folds the store page by page into `new_projection()`, under a lock, and
-keeps the chain head it has read to. `known_at` views fold the log's prefix afresh.
-
-With `ESTAB_SNAPSHOT_KEY` set, the first catch-up starts from the projection's snapshot (if it
+keeps the chain head it has read to. `known_at` views fold the log's prefix afresh. With
+`ESTAB_SNAPSHOT_KEY` set, the first catch-up starts from the projection's snapshot (if it
 verifies, `eventlog.snapshots`) and folds only the events after it; a new snapshot is taken once
 `ESTAB_SNAPSHOT_EVERY` events have been folded since the last, under the lock and at a settled
-head, never while provisional events are folded in. Pickling runs in a worker thread so the event
-loop serves everything else, but this stream's reads and writes wait for it: `bench/replay.py
---warm` measures that pause. `known_at` views never use or write snapshots.
+head, never while provisional events are folded in. A reader whose last folded event has gone
+from the log (the log went backwards) refolds it and notes it for `/health`
+(eventlog.rollbacks). Pickling runs in a worker thread so the event loop serves everything else,
+but this stream's reads and writes wait for it: `bench/replay.py --warm` measures that pause.
+`known_at` views never use or write snapshots.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import time
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import orjson
+import structlog
 
 from contracts.streams import StoreKeys
 from eventlog.clock import Clock, parse_timestamp, system_clock
+from eventlog.rollbacks import note_rollback
 from eventlog.snapshots import Snapshots, replayed_without
 from eventlog.store import ChainHead, EventStore
 
@@ -37,6 +41,10 @@ if TYPE_CHECKING:
 
 PAST_VIEWS = 8
 """`known_at` views kept; a past view never changes, so caching one is always safe."""
+HEAD_CHECK_SECONDS = 1.0
+"""How often a reader looks for the last event it folded, to notice a log that went back."""
+
+log = structlog.get_logger()
 
 
 class Folded(Protocol):
@@ -103,6 +111,8 @@ class FoldedStream(ABC, Generic[ProjectionT]):
         """Whether the projection holds events folded before their append: never snapshotted."""
         self._lock = asyncio.Lock()
         self._past: OrderedDict[str, ProjectionT] = OrderedDict()
+        self._head_checked_at = -HEAD_CHECK_SECONDS
+        """When the last event folded was last looked for in the log (monotonic seconds)."""
 
     @abstractmethod
     def new_projection(self) -> ProjectionT:
@@ -116,6 +126,7 @@ class FoldedStream(ABC, Generic[ProjectionT]):
         """
         if not self._warm:
             await self._warm_start()
+        await self._check_not_rolled_back()
         last: dict[str, Any] | None = None
         last_id = ""
         pages = folded = 0
@@ -143,6 +154,35 @@ class FoldedStream(ABC, Generic[ProjectionT]):
                 entry_id=last_id,
                 recorded_at=parse_timestamp(last["recorded_at"]),
             )
+
+    async def _check_not_rolled_back(self) -> None:
+        """Refold from the log if the last event folded is no longer in it.
+
+        Checked at most once a second: the log went backwards, and what was folded from it no
+        longer exists.
+        """
+        if self.head.sequence == 0 or self._provisional:
+            return
+        now = time.monotonic()
+        if now - self._head_checked_at < HEAD_CHECK_SECONDS:
+            return
+        self._head_checked_at = now
+        found = await self.store.entries([self.head.entry_id])
+        if found and found[0].body.get("hash") == self.head.hash:
+            return
+        stored = await self.store.head()
+        notice = note_rollback(self.keys.stream, self.head.sequence, stored.sequence)
+        log.error(
+            "the log went backwards; refolding it",
+            stream=notice.stream,
+            folded=notice.folded_sequence,
+            stored=notice.stored_sequence,
+        )
+        self.projection = self.new_projection()
+        self.head = ChainHead.empty()
+        self._past.clear()
+        self._warm = False
+        await self._warm_start()
 
     async def _warm_start(self) -> None:
         """Start from the projection's snapshot, if there is one and it verifies."""

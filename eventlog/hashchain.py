@@ -117,6 +117,19 @@ class ChainVerifier:
             )
         return ChainReport(self.events, self.prev_hash, self.first_break)
 
+    def fail(self, entry_id: str, raw: bytes, reason: str) -> ChainReport:
+        """Report the chain broken at `entry_id` for a reason found outside it.
+
+        (A signature or a checkpoint.) The event is named if `raw` is its body.
+        """
+        try:
+            body = orjson.loads(raw) if raw else {}
+        except orjson.JSONDecodeError:
+            body = {}
+        body = body if isinstance(body, dict) else {}
+        self._break(entry_id, body.get("event_id"), body.get("sequence"), reason)
+        return ChainReport(self.events, self.prev_hash, self.first_break)
+
     def _break(self, entry_id: str, event_id: object, sequence: object, reason: str) -> bool:
         self.first_break = ChainBreak(
             entry_id=entry_id,

@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 
 from eventlog.http_access import authorised
+from eventlog.rollbacks import rollbacks_noticed
 from eventlog.subscribers import progress
 
 if TYPE_CHECKING:
@@ -23,7 +24,10 @@ def install_health(app: FastAPI, service: str) -> None:
 
     @app.get("/health")
     async def health(request: Request) -> JSONResponse:
-        """Ready to serve: Redis answers and every subscriber is reading its stream."""
+        """Ready to serve: Redis answers and every subscriber is reading its stream.
+
+        Logs found to have gone backwards (and refolded) are listed under `rollbacks`.
+        """
         problems: list[str] = [
             f"{subscription.stream}: {subscription.problem}"
             for subscription in request.app.state.subscriptions
@@ -37,6 +41,9 @@ def install_health(app: FastAPI, service: str) -> None:
         body["service"] = service
         if problems:
             body["problems"] = problems
+        rollbacks = rollbacks_noticed()
+        if rollbacks:
+            body["rollbacks"] = rollbacks
         return JSONResponse(body, status_code=200 if not problems else 503)
 
     @app.get("/progress", dependencies=[Depends(authorised)])

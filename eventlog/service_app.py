@@ -33,9 +33,11 @@ from eventlog.consumer_leases import (
 )
 from eventlog.health import install_health
 from eventlog.http_access import authorised
+from eventlog.key_route import install_keys
 from eventlog.problems import install_problem_handlers
 from eventlog.rate_limit import RateLimiter
 from eventlog.redis_client import redis_broker, redis_client
+from eventlog.signing_keys import load_signer, use_signer
 from eventlog.subscribers import Subscription, consume, ensure_group
 from eventlog.tenant_registry import OpenLog, TenantLogs
 from eventlog.token_file import TOKENS_ENV, TokensFileError, read_tokens
@@ -82,12 +84,7 @@ def service_app(spec: ServiceSpec[LogT], settings: Settings, clock: Clock) -> Fa
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if settings.tokens_file is None:
-            raise TokensFileError(
-                f"no tokens file: set {TOKENS_ENV} (`estab up` makes DATA_DIR/tokens.json)"
-            )
-        app.state.tokens = read_tokens(settings.tokens_file)
-        app.state.rate_limits = RateLimiter(settings.rate_per_second, settings.rate_burst)
+        _secure(app, spec.name, settings)
         redis = redis_client(settings.redis_url)
         await redis.ping()
         broker = redis_broker(settings.redis_url)
@@ -131,6 +128,7 @@ def service_app(spec: ServiceSpec[LogT], settings: Settings, clock: Clock) -> Fa
             await broker.stop()
             await leases.close()
             await redis.aclose()
+            use_signer(None)
             log.info("stopped")
 
     app = FastAPI(
@@ -144,7 +142,25 @@ def service_app(spec: ServiceSpec[LogT], settings: Settings, clock: Clock) -> Fa
     install_problem_handlers(app)
     app.include_router(spec.router, dependencies=[Depends(authorised)])
     install_health(app, spec.name)
+    install_keys(app, spec.name)
     return app
+
+
+def _secure(app: FastAPI, service: str, settings: Settings) -> None:
+    """Read the tokens the app accepts, start their rate limits, and take up the signing key.
+
+    Raises:
+        TokensFileError: no tokens file is configured, or it is not one.
+        SigningKeyError: the configured signing key cannot be read.
+    """
+    if settings.tokens_file is None:
+        raise TokensFileError(
+            f"no tokens file: set {TOKENS_ENV} (`estab up` makes DATA_DIR/tokens.json)"
+        )
+    app.state.tokens = read_tokens(settings.tokens_file)
+    app.state.rate_limits = RateLimiter(settings.rate_per_second, settings.rate_burst)
+    key_file = settings.signing_key_file
+    use_signer(load_signer(key_file, service) if key_file is not None else None)
 
 
 def _leases(redis: Redis, service: str, settings: Settings) -> ConsumerLeases:

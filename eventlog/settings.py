@@ -49,6 +49,9 @@ class Settings(BaseSettings):
         default=200, gt=0, description="each token's sustained requests a second (then 429)"
     )
     rate_burst: int = Field(default=1000, ge=1, description="requests a token may send at once")
+    signing_key_file: Path | None = Field(
+        default=None, description="the Ed25519 key this service signs its chain heads with"
+    )
     tokens_file: Path | None = Field(
         default=None,
         description="the bearer tokens accepted (`estab up` makes DATA_DIR/tokens.json)",

@@ -17,6 +17,7 @@ import orjson
 from eventlog.clock import parse_timestamp
 from eventlog.event_log import seal_batch
 from eventlog.hashchain import GENESIS, canonical_json
+from eventlog.signing_keys import process_signer
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Sequence
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from redis.asyncio import Redis
 
     from contracts.streams import StoreKeys
+    from eventlog.head_signing import HeadSigner
 
 DATA_FIELD = b"__data__"
 """The single field of each stream entry; FastStream's stream parser reads it as the body."""
@@ -108,9 +110,11 @@ def _body(fields: dict[bytes | str, bytes | str] | None) -> bytes:
 class EventStore:
     """One tenant's event stream with its version, idempotency and head bookkeeping."""
 
-    def __init__(self, redis: Redis, keys: StoreKeys) -> None:
+    def __init__(self, redis: Redis, keys: StoreKeys, signer: HeadSigner | None = None) -> None:
         self.redis = redis
         self.keys = keys
+        self.signer = signer or process_signer()
+        """Signs each new head (eventlog.head_signing); by default this process's service's."""
         script = resources.files("eventlog").joinpath("append.lua").read_text()
         self._append = redis.register_script(script)
 
@@ -161,6 +165,10 @@ class EventStore:
                 draft.fingerprint,
                 canonical_json(body),
             ]
+        signer = self.signer
+        args.append(
+            signer.sign(self.keys.stream, batch.sequence, batch.hash) if signer is not None else ""
+        )
         keys = [self.keys.stream, self.keys.versions, self.keys.idempotency, self.keys.head]
         reply = await self._append(keys=keys, args=args)
         status = _text(reply[0])
