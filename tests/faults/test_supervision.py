@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -81,9 +82,9 @@ def test_a_killed_service_and_redis_are_restarted_and_stop_with_the_stack(
     the restarts; SIGTERM to `estab up` then leaves no process of the stack running."""
     up, data = stack
     for name in ("finance", "redis"):
-        old = _process(data, name)["pid"]
+        old: int = _process(data, name)["pid"]
         os.kill(old, signal.SIGKILL)
-        until(lambda name=name, old=old: _restarted(data, name, old), f"{name} to come back", 90)
+        until(partial(_restarted, data, name, old), f"{name} to come back", 90)
     shown = estab("status", "--data-dir", str(data))
     assert shown.returncode == 0, shown.stdout + shown.stderr
     lines = {line.split()[0]: " ".join(line.split()) for line in shown.stdout.splitlines()}
