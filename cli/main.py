@@ -1,7 +1,8 @@
 """`estab`: start the system, provision tenants, load and import, query, and audit the log.
 
 Every command finds the stack `estab up` started through its data directory (`--data-dir`,
-default `data`); the `--url` options are for a remote stack.
+default `data`); the `--url` options are for a remote stack. The stack's status and tokens are
+in `cli.stack_commands`, the audit of the raw log in `cli.audit_commands`.
 """
 
 from __future__ import annotations
@@ -9,35 +10,47 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import date
+from pathlib import Path  # noqa: TC003 - typer reads annotations at runtime
 from typing import Annotated, Any
 
 import httpx
 import orjson
 import typer
-from rich.console import Console
 
-from cli.audit import checkpoint_now, replay_ledger, replay_structure, verify_all
-from cli.credentials import TOKEN_ENV, bearer, tokens_path
+from cli.audit import replay_ledger, replay_structure
+from cli.audit_commands import save_checkpoint, verify
+from cli.credentials import TOKEN_ENV, bearer
 from cli.data_dir_lock import DataDirInUseError, holding
 from cli.demo import DEMO_TENANTS, run_demo
 from cli.import_command import import_establishment
 from cli.loading import TenantNotProvisionedError, load_file
+from cli.options import (
+    DATA,
+    AsJson,
+    AsOf,
+    DataDir,
+    EstablishmentUrl,
+    FinanceUrl,
+    KnownAt,
+    OrgUnit,
+    RedisUrl,
+    Tenant,
+    console,
+    errors,
+    redis_url_for,
+    url_for,
+)
 from cli.patient_transport import PatientTransport
 from cli.render import ledger_table, savings_lines, structure_table
-from cli.stack_file import NoStackError, StackAddress, read_stack, service_urls, write_stack
-from cli.stack_file import redis_url as recorded_redis_url
-from cli.status_file import clear_status, read_status
+from cli.stack_commands import make_tokens, show_status, show_token
+from cli.stack_file import StackAddress, service_urls, write_stack
+from cli.status_file import clear_status
 from cli.supervising import supervise_until_signal
 from cli.supervisor import Durability, Stack, StartupError
 from contracts.tenancy import ProvisionTenant
-from eventlog.access import Role  # noqa: TC001 - typer reads annotations at runtime
-from eventlog.checkpoints import Checkpoint
 from eventlog.clock import format_timestamp, parse_timestamp
-from eventlog.head_signing import TrustedKeys
-from eventlog.signing_keys import KEYS_FOLDER, SigningKeyError, public_keys_in
-from eventlog.token_file import TokensFileError, ensure_tokens, role_token
+from eventlog.token_file import TokensFileError
 from scenarios.loader import ScenarioError, bundled_scenarios
 
 app = typer.Typer(
@@ -48,8 +61,11 @@ app = typer.Typer(
 tenant_app = typer.Typer(help="Provision and list tenants (organisations).", no_args_is_help=True)
 app.add_typer(tenant_app, name="tenant")
 app.command(name="import")(import_establishment)
-console = Console()
-errors = Console(stderr=True)
+app.command(name="status")(show_status)
+app.command(name="token")(show_token)
+app.command(name="tokens")(make_tokens)
+app.command()(verify)
+app.command(name="checkpoint")(save_checkpoint)
 
 
 @app.callback()
@@ -65,40 +81,6 @@ def main(
     """Establishment control: posts and structures on any date, as known at any time."""
     if token:
         os.environ[TOKEN_ENV] = token
-
-
-DataDir = Annotated[
-    Path, typer.Option(help="the data directory of the stack `estab up` started (its URLs)")
-]
-RedisUrl = Annotated[str | None, typer.Option(help="an existing Redis (default: the stack's)")]
-EstablishmentUrl = Annotated[
-    str | None, typer.Option("--url", help="the establishment service (default: the stack's)")
-]
-FinanceUrl = Annotated[
-    str | None, typer.Option("--finance-url", help="the finance service (default: the stack's)")
-]
-Tenant = Annotated[str, typer.Option(help="the organisation (X-Tenant)")]
-AsOf = Annotated[str | None, typer.Option("--as-of", help="effective date (default today)")]
-KnownAt = Annotated[
-    str | None, typer.Option("--known-at", help="recorded time or date (default now)")
-]
-OrgUnit = Annotated[str | None, typer.Option("--org-unit", help="an org unit and its sub-units")]
-AsJson = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
-DATA = Path("data")
-
-
-def _redis_url(given: str | None, data_dir: Path) -> str:
-    """The Redis to audit: --redis-url, else the environment, else the one `estab up` started."""
-    found = given or os.environ.get("ESTAB_REDIS_URL") or os.environ.get("REDIS_URL")
-    try:
-        return recorded_redis_url(data_dir, found)
-    except NoStackError as error:
-        errors.print(str(error))
-        raise typer.Exit(2) from None
-
-
-def _url(data_dir: Path, service: str, given: str | None) -> str:
-    return service_urls(data_dir, {service: given})[service]
 
 
 @app.command()
@@ -158,61 +140,6 @@ def _run_stack(stack: Stack, demo: bool, once: bool) -> None:
         console.print("Stopped.")
 
 
-@app.command(name="status")
-def show_status(data_dir: DataDir = DATA) -> None:
-    """What `estab up` on the data directory runs: each process's state, restarts and health."""
-    status, stack = read_status(data_dir), read_stack(data_dir)
-    if status is None or stack is None:
-        errors.print(f"No stack is running on {data_dir} (start one with `estab up`).")
-        raise typer.Exit(1)
-    unhealthy = False
-    for name, process in status["processes"].items():
-        health = _health(stack.services[name]) if name in stack.services else "-"
-        unhealthy = unhealthy or health not in {"ok", "-"}
-        console.print(
-            f"{name:<14} {process['state']:<11} pid {process['pid'] or '-':<8} "
-            f"restarts {process['restarts']:<3} last exit {process['last_exit']!s:<5} "
-            f"health {health}",
-            markup=False,
-        )
-    if unhealthy:
-        raise typer.Exit(1)
-
-
-def _health(base: str) -> str:
-    """A service's `/health` status word, or why there is none."""
-    try:
-        return str(httpx.get(f"{base}/health", timeout=5).json().get("status", "?"))
-    except (httpx.HTTPError, ValueError) as error:
-        return f"unreachable ({type(error).__name__})"
-
-
-@app.command(name="token")
-def show_token(
-    role: Annotated[Role, typer.Argument(help="whose token: hr, payroll-config, finance, ...")],
-    data_dir: DataDir = DATA,
-) -> None:
-    """Print the local stack's token for ROLE, e.g. for curl's `Authorization: Bearer` header."""
-    try:
-        sys.stdout.write(role_token(tokens_path(data_dir), role) + "\n")
-    except TokensFileError as error:
-        errors.print(str(error), markup=False)
-        raise typer.Exit(2) from None
-
-
-@app.command(name="tokens")
-def make_tokens(
-    path: Annotated[Path, typer.Argument(help="where to write it, e.g. deploy/tokens.json")],
-) -> None:
-    """Make a tokens file (one new token per role, mode 0600) unless one is there already."""
-    try:
-        made = ensure_tokens(path)
-    except TokensFileError as error:
-        errors.print(str(error), markup=False)
-        raise typer.Exit(1) from None
-    console.print(f"{'Made' if made else 'Kept the existing'} tokens file {path}", markup=False)
-
-
 @tenant_app.command(name="create")
 def tenant_create(
     tenant: Annotated[str, typer.Argument(help="the tenant's key: lower-case, digits, - or _")],
@@ -234,7 +161,7 @@ def tenant_create(
     }
     if name:
         body["name"] = name
-    base = _url(data_dir, "establishment", url)
+    base = url_for(data_dir, "establishment", url)
     reply = _call("POST", f"{base}/tenants", data_dir, body=body)
     record = reply.json()
     verb = "provisioned" if reply.status_code == 201 else "already provisioned"  # noqa: PLR2004
@@ -249,7 +176,7 @@ def tenant_list(
     data_dir: DataDir = DATA, url: EstablishmentUrl = None, as_json: AsJson = False
 ) -> None:
     """Every provisioned tenant."""
-    view = _call("GET", f"{_url(data_dir, 'establishment', url)}/tenants", data_dir).json()
+    view = _call("GET", f"{url_for(data_dir, 'establishment', url)}/tenants", data_dir).json()
     if as_json:
         _print_json(view)
         return
@@ -317,7 +244,7 @@ def show_structure(
 ) -> None:
     """The posts on a date, as known at a time, from the running service."""
     params = _given(as_of=as_of, known_at=known_at, org_unit_id=org_unit)
-    base = _url(data_dir, "establishment", url)
+    base = url_for(data_dir, "establishment", url)
     _print_structure(_query(base, "/structure", params, tenant, data_dir), as_json)
 
 
@@ -406,7 +333,7 @@ def show_ledger(
     """Full-year and in-year cost of a financial year, from the running finance service."""
     params: Params = {"fy": fy, "group_by": group_by, "basis": basis}
     params |= _given(as_of=as_of, known_at=known_at, org_unit_id=org_unit)
-    view = _query(_url(data_dir, "finance", url), "/ledger", params, tenant, data_dir)
+    view = _query(url_for(data_dir, "finance", url), "/ledger", params, tenant, data_dir)
     if as_json:
         _print_json(view)
     else:
@@ -435,7 +362,7 @@ def show_savings(
     """A savings statement between two dates (seed 000's Table 1 shape)."""
     params: Params = {"from": start, "to": end, "costs": "grades" if grades else "explicit"}
     params |= _given(known_at=known_at, org_unit_id=org_unit, rates_on=rates_on)
-    view = _query(_url(data_dir, "finance", url), "/savings", params, tenant, data_dir)
+    view = _query(url_for(data_dir, "finance", url), "/savings", params, tenant, data_dir)
     if as_json:
         _print_json(view)
     else:
@@ -467,7 +394,7 @@ def replay(
     """Rebuild the structure (and a ledger) straight from the streams, without the services."""
     day = as_of or date.today().isoformat()  # noqa: DTZ011 - a calendar date, as people mean it
     moment = format_timestamp(parse_timestamp(known_at)) if known_at else None
-    url = _redis_url(redis_url, data_dir)
+    url = redis_url_for(redis_url, data_dir)
     view = asyncio.run(replay_structure(url, tenant, day, moment, org_unit))
     _print_structure(view, as_json)
     if fy is not None:
@@ -477,82 +404,3 @@ def replay(
         else:
             console.print(ledger_table(books))
         _print_unpriced(books)
-
-
-KeysDir = Annotated[
-    Path | None,
-    typer.Option(help="the services' public keys, *.pub.json (default: DATA_DIR/keys)"),
-]
-
-
-def _trusted(keys: Path | None, data_dir: Path, checkpoint: Checkpoint | None) -> TrustedKeys:
-    """The public keys to check signed heads with, or exit saying which file is broken."""
-    folder = keys or data_dir / KEYS_FOLDER
-    try:
-        found = public_keys_in(folder)
-    except SigningKeyError as error:
-        errors.print(str(error), markup=False)
-        raise typer.Exit(2) from None
-    trusted = TrustedKeys([*found, *(checkpoint.keys if checkpoint else [])])
-    if not trusted:
-        errors.print(f"Signatures not checked: no public keys in {folder} (--keys)", markup=False)
-    return trusted
-
-
-@app.command()
-def verify(
-    tenant: Annotated[list[str] | None, typer.Option(help="only these tenants")] = None,
-    checkpoint: Annotated[
-        Path | None,
-        typer.Option(help="a checkpoint saved earlier: no stream may have lost what it held"),
-    ] = None,
-    keys: KeysDir = None,
-    redis_url: RedisUrl = None,
-    data_dir: DataDir = DATA,
-) -> None:
-    """Check every stream's hash chain and signed heads; exit 1 naming the first bad event."""
-    saved = None
-    if checkpoint is not None:
-        try:
-            saved = Checkpoint.read(checkpoint)
-        except ValueError as error:
-            errors.print(str(error), markup=False)
-            raise typer.Exit(2) from None
-    trusted = _trusted(keys, data_dir, saved)
-    url = _redis_url(redis_url, data_dir)
-    results = asyncio.run(verify_all(url, tenant or [], trusted, saved))
-    bad = False
-    for name, stream, report in results:
-        if report.ok:
-            console.print(f"[green]ok[/green]  {name} {stream}: {report.events} events")
-            continue
-        bad = True
-        broken = report.first_break
-        errors.print(
-            f"[red]BROKEN[/red] {name} {stream}: entry {broken.entry_id} "
-            f"(event {broken.event_id}, sequence {broken.sequence}): {broken.reason}"
-        )
-    if not results:
-        console.print("No event streams found.")
-    if bad:
-        raise typer.Exit(1)
-
-
-@app.command(name="checkpoint")
-def save_checkpoint(
-    out: Annotated[Path, typer.Option("--out", help="the file to write (keep it off this host)")],
-    keys: KeysDir = None,
-    redis_url: RedisUrl = None,
-    data_dir: DataDir = DATA,
-) -> None:
-    """Save every stream's chain head and the services' public keys, for `verify --checkpoint`."""
-    trusted = _trusted(keys, data_dir, None)
-    made_at = format_timestamp(datetime.now(UTC))
-    url = _redis_url(redis_url, data_dir)
-    saved = asyncio.run(checkpoint_now(url, list(trusted.keys.values()), made_at))
-    out.write_bytes(saved.to_json())
-    console.print(
-        f"Checkpoint of {len(saved.heads)} streams, "
-        f"{sum(head.sequence for head in saved.heads.values())} events, written to {out}",
-        markup=False,
-    )

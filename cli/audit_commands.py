@@ -1,0 +1,93 @@
+"""`estab verify` and `estab checkpoint`: the auditors' checks on the raw log, no service used."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cli.audit import checkpoint_now, verify_all
+from cli.options import DATA, DataDir, RedisUrl, console, errors, redis_url_for
+from eventlog.checkpoints import Checkpoint
+from eventlog.clock import format_timestamp
+from eventlog.head_signing import TrustedKeys
+from eventlog.signing_keys import KEYS_FOLDER, SigningKeyError, public_keys_in
+
+KeysDir = Annotated[
+    Path | None,
+    typer.Option(help="the services' public keys, *.pub.json (default: DATA_DIR/keys)"),
+]
+
+
+def _trusted(keys: Path | None, data_dir: Path, checkpoint: Checkpoint | None) -> TrustedKeys:
+    """The public keys to check signed heads with, or exit saying which file is broken."""
+    folder = keys or data_dir / KEYS_FOLDER
+    try:
+        found = public_keys_in(folder)
+    except SigningKeyError as error:
+        errors.print(str(error), markup=False)
+        raise typer.Exit(2) from None
+    trusted = TrustedKeys([*found, *(checkpoint.keys if checkpoint else [])])
+    if not trusted:
+        errors.print(f"Signatures not checked: no public keys in {folder} (--keys)", markup=False)
+    return trusted
+
+
+def verify(
+    tenant: Annotated[list[str] | None, typer.Option(help="only these tenants")] = None,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(help="a checkpoint saved earlier: no stream may have lost what it held"),
+    ] = None,
+    keys: KeysDir = None,
+    redis_url: RedisUrl = None,
+    data_dir: DataDir = DATA,
+) -> None:
+    """Check every stream's hash chain and signed heads; exit 1 naming the first bad event."""
+    saved = None
+    if checkpoint is not None:
+        try:
+            saved = Checkpoint.read(checkpoint)
+        except ValueError as error:
+            errors.print(str(error), markup=False)
+            raise typer.Exit(2) from None
+    trusted = _trusted(keys, data_dir, saved)
+    url = redis_url_for(redis_url, data_dir)
+    results = asyncio.run(verify_all(url, tenant or [], trusted, saved))
+    bad = False
+    for name, stream, report in results:
+        if report.ok:
+            console.print(f"[green]ok[/green]  {name} {stream}: {report.events} events")
+            continue
+        bad = True
+        broken = report.first_break
+        errors.print(
+            f"[red]BROKEN[/red] {name} {stream}: entry {broken.entry_id} "
+            f"(event {broken.event_id}, sequence {broken.sequence}): {broken.reason}"
+        )
+    if not results:
+        console.print("No event streams found.")
+    if bad:
+        raise typer.Exit(1)
+
+
+def save_checkpoint(
+    out: Annotated[Path, typer.Option("--out", help="the file to write (keep it off this host)")],
+    keys: KeysDir = None,
+    redis_url: RedisUrl = None,
+    data_dir: DataDir = DATA,
+) -> None:
+    """Save every stream's chain head and the services' public keys, for `verify --checkpoint`."""
+    trusted = _trusted(keys, data_dir, None)
+    made_at = format_timestamp(datetime.now(UTC))
+    url = redis_url_for(redis_url, data_dir)
+    saved = asyncio.run(checkpoint_now(url, list(trusted.keys.values()), made_at))
+    out.write_bytes(saved.to_json())
+    console.print(
+        f"Checkpoint of {len(saved.heads)} streams, "
+        f"{sum(head.sequence for head in saved.heads.values())} events, written to {out}",
+        markup=False,
+    )
