@@ -137,6 +137,10 @@ class LeasedSubscription:
                 await subscriber.stop()
 
 
+QUIESCE_SECONDS = 5.0
+"""How long stopping waits for consumers that are still starting or stopping."""
+
+
 class Hold(enum.Enum):
     """Where this replica stands with one tenant's lease."""
 
@@ -261,6 +265,21 @@ class ConsumerLeases:
     async def settle(self) -> None:
         """Wait until every start or hand-over begun so far has finished."""
         await asyncio.gather(*(t.task for t in self.tenants.values() if t.task is not None))
+
+    async def quiesce(self, seconds: float = QUIESCE_SECONDS) -> None:
+        """Before the broker stops: let consumers that are starting or stopping finish.
+
+        A consumer still starting when the broker closes its connections would open one of its
+        own afterwards, on a closed pool, and leave it open. Those that take longer than
+        `seconds` (draining a predecessor's pending entries) are cancelled.
+        """
+        tasks = [item.task for item in self.tenants.values() if item.task is not None]
+        if not tasks:
+            return
+        _, late = await asyncio.wait(tasks, timeout=seconds)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
 
     async def close(self) -> None:
         """After the broker has stopped: give up every lease and leave the live replicas."""

@@ -18,6 +18,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from contracts.decisions import DomainError
 from contracts.rejections import STATUS, TITLES, Reason, field_errors, problem_type
+from eventlog.metric_counters import REFUSED
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -49,7 +50,8 @@ class ProblemError(Exception):
 def problem(
     reason: Reason, detail: str, errors: Sequence[dict[str, Any]] = (), instance: str = ""
 ) -> JSONResponse:
-    """A problem response for `reason`."""
+    """A problem response for `reason` (counted as a refusal over HTTP)."""
+    REFUSED.labels("http", reason.value).inc()
     body: dict[str, Any] = {
         "type": problem_type(reason),
         "title": TITLES[reason],

@@ -15,6 +15,7 @@ import structlog
 
 from contracts.rejections import STATUS, problem_type
 from eventlog.clock import Clock, format_timestamp
+from eventlog.metric_counters import REFUSED
 from eventlog.store import DATA_FIELD
 from eventlog.tracking import ProcessedIds
 
@@ -61,6 +62,7 @@ class RejectionWriter:
         now = format_timestamp(self.clock())
         async with self.redis.pipeline(transaction=True) as pipe:
             for item in fresh:
+                REFUSED.labels("stream", item.refusal.reason.value).inc()
                 entry = {
                     "type": "CommandRejected",
                     "tenant": self.tenant,

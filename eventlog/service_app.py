@@ -34,6 +34,7 @@ from eventlog.consumer_leases import (
 from eventlog.health import install_health
 from eventlog.http_access import authorised
 from eventlog.key_route import install_keys
+from eventlog.metrics import install_metrics
 from eventlog.problems import install_problem_handlers
 from eventlog.rate_limit import RateLimiter
 from eventlog.redis_client import redis_broker, redis_client
@@ -125,6 +126,7 @@ def service_app(spec: ServiceSpec[LogT], settings: Settings, clock: Clock) -> Fa
             stopping.set()
             await watcher
             await keeper
+            await leases.quiesce()
             await broker.stop()
             await leases.close()
             await redis.aclose()
@@ -143,6 +145,7 @@ def service_app(spec: ServiceSpec[LogT], settings: Settings, clock: Clock) -> Fa
     app.include_router(spec.router, dependencies=[Depends(authorised)])
     install_health(app, spec.name)
     install_keys(app, spec.name)
+    install_metrics(app)
     return app
 
 

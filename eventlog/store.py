@@ -17,6 +17,7 @@ import orjson
 from eventlog.clock import parse_timestamp
 from eventlog.event_log import seal_batch
 from eventlog.hashchain import GENESIS, canonical_json
+from eventlog.metric_counters import EVENTS_APPENDED
 from eventlog.signing_keys import process_signer
 
 if TYPE_CHECKING:
@@ -173,6 +174,7 @@ class EventStore:
         reply = await self._append(keys=keys, args=args)
         status = _text(reply[0])
         if status == "ok":
+            EVENTS_APPENDED.labels(self.keys.stream).inc(len(drafts))
             return [
                 Recorded(_text(entry_id), body)
                 for entry_id, body in zip(reply[1:], sealed, strict=True)

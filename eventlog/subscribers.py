@@ -42,6 +42,7 @@ from redis.exceptions import ResponseError
 
 from contracts.streams import dead_letter_key, stream_key
 from eventlog.clock import format_timestamp, system_clock
+from eventlog.metric_counters import DEAD_LETTERS
 
 if TYPE_CHECKING:
     from faststream.redis import RedisBroker
@@ -223,6 +224,7 @@ class _Consumer:
             )
             pipe.xack(self.stream, self.group, entry_id)
             await pipe.execute()
+        DEAD_LETTERS.labels(self.stream, self.group).inc()
         log.error("entry dead-lettered", **record)
 
 
