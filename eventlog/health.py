@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 
 from eventlog.http_access import authorised
+from eventlog.problems import PROBLEM_RESPONSES
 from eventlog.rollbacks import rollbacks_noticed
 from eventlog.subscribers import progress
 
@@ -46,7 +47,7 @@ def install_health(app: FastAPI, service: str) -> None:
             body["rollbacks"] = rollbacks
         return JSONResponse(body, status_code=200 if not problems else 503)
 
-    @app.get("/progress", dependencies=[Depends(authorised)])
+    @app.get("/progress", dependencies=[Depends(authorised)], responses=PROBLEM_RESPONSES)
     async def consumer_progress(request: Request) -> dict[str, Any]:
         """How far each consumer group has read its stream (for operators and scripts)."""
         redis = request.app.state.redis

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import Depends, Request
 
 from eventlog.http_access import authorised
+from eventlog.problems import PROBLEM_RESPONSES
 from eventlog.signing_keys import process_signer
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 def install_keys(app: FastAPI, service: str) -> None:
     """Add `GET /keys` (an empty list when the service signs nothing)."""
 
-    @app.get("/keys", dependencies=[Depends(authorised)])
+    @app.get("/keys", dependencies=[Depends(authorised)], responses=PROBLEM_RESPONSES)
     async def signing_keys(request: Request) -> dict[str, Any]:
         """The public keys of this service's signed chain heads."""
         del request

@@ -15,6 +15,7 @@ from fastapi import Depends, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Gauge, Histogram, generate_latest
 
 from eventlog.http_access import authorised
+from eventlog.problems import PROBLEM_RESPONSES
 from eventlog.subscribers import progress
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def install_metrics(app: FastAPI) -> None:
         )
         return response
 
-    @app.get("/metrics", dependencies=[Depends(authorised)])
+    @app.get("/metrics", dependencies=[Depends(authorised)], responses=PROBLEM_RESPONSES)
     async def metrics(request: Request) -> Response:
         """Prometheus text: appends, refusals, dead letters, request times, consumer lag."""
         redis: Redis = request.app.state.redis

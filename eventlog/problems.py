@@ -111,3 +111,51 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, on_domain)
     app.add_exception_handler(RequestValidationError, on_request_validation)
     app.add_exception_handler(ValidationError, on_validation)
+
+
+_PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "description": "urn:estab:problem:REASON"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "loc": {"type": "array", "items": {"type": "string"}},
+                    "msg": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+_RETRY_AFTER = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "string"}}}
+_DOCUMENTED: dict[int, tuple[str, dict[str, Any]]] = {
+    401: (
+        "No bearer token, or one nobody issued",
+        {"WWW-Authenticate": {"description": "Bearer", "schema": {"type": "string"}}},
+    ),
+    403: ("The token's role or tenants do not reach this request", {}),
+    404: ("An unknown tenant, post, unit or event", {}),
+    409: ("A conflict with the recorded timeline or version", {}),
+    413: ("The body is over a megabyte", {}),
+    422: ("Invalid input: field errors in `errors`", {}),
+    429: ("The token's request budget is spent", _RETRY_AFTER),
+    503: ("The event store cannot be reached", _RETRY_AFTER),
+}
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": description,
+        "content": {PROBLEM_JSON: {"schema": _PROBLEM_SCHEMA}},
+        **({"headers": headers} if headers else {}),
+    }
+    for status, (description, headers) in _DOCUMENTED.items()
+}
+"""The problem answers any route may give, as OpenAPI responses (RFC 9457 bodies)."""

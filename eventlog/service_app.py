@@ -35,7 +35,7 @@ from eventlog.health import install_health
 from eventlog.http_access import authorised
 from eventlog.key_route import install_keys
 from eventlog.metrics import install_metrics
-from eventlog.problems import install_problem_handlers
+from eventlog.problems import PROBLEM_RESPONSES, install_problem_handlers
 from eventlog.rate_limit import RateLimiter
 from eventlog.redis_client import redis_broker, redis_client
 from eventlog.signing_keys import load_signer, use_signer
@@ -142,7 +142,9 @@ def service_app(spec: ServiceSpec[LogT], settings: Settings, clock: Clock) -> Fa
     app.state.service = spec.name
     app.add_middleware(BodyLimit)
     install_problem_handlers(app)
-    app.include_router(spec.router, dependencies=[Depends(authorised)])
+    app.include_router(
+        spec.router, dependencies=[Depends(authorised)], responses=PROBLEM_RESPONSES
+    )
     install_health(app, spec.name)
     install_keys(app, spec.name)
     install_metrics(app)

@@ -198,13 +198,20 @@ async def test_refusals_are_logged_without_the_token(
 
 
 async def test_openapi_declares_the_bearer_scheme(establishment: httpx.AsyncClient) -> None:
-    """The OpenAPI document names the bearer scheme and every operation but /health needs it."""
+    """The OpenAPI document names the bearer scheme; every operation but /health needs it and
+    documents its refusals as problem bodies (429 and 503 with Retry-After)."""
     document = (await establishment.get("/openapi.json")).json()
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             needs = operation.get("security") == [{"bearer": []}]
             assert needs == (path != "/health"), (method, path)
+            if path == "/health":
+                continue
+            responses = operation["responses"]
+            for status in ("401", "403", "422", "429", "503"):
+                assert "application/problem+json" in responses[status]["content"], (path, status)
+            assert "Retry-After" in responses["429"]["headers"]
 
 
 async def test_a_token_past_its_budget_is_429_and_others_are_served(
