@@ -142,9 +142,7 @@ def service_app(spec: ServiceSpec[LogT], settings: Settings, clock: Clock) -> Fa
     app.state.service = spec.name
     app.add_middleware(BodyLimit)
     install_problem_handlers(app)
-    app.include_router(
-        spec.router, dependencies=[Depends(authorised)], responses=PROBLEM_RESPONSES
-    )
+    app.include_router(spec.router, dependencies=[Depends(authorised)], responses=PROBLEM_RESPONSES)
     install_health(app, spec.name)
     install_keys(app, spec.name)
     install_metrics(app)
