@@ -45,8 +45,15 @@ class CommandFields(Message):
     """What every command may carry besides its own fields."""
 
     command_id: CommandId | None = None
-    actor: Reference | None = None
-    on_behalf_of: Reference | None = None
+    actor: Reference | None = Field(
+        default=None,
+        description="who asks: on a command stream, the sender; over HTTP it is the bearer "
+        "token's identity and may not be sent",
+        json_schema_extra={"readOnly": True},
+    )
+    on_behalf_of: Reference | None = Field(
+        default=None, description="whom the sender acts for (a ticket, a manager), recorded"
+    )
     correlation_id: CommandId | None = None
 
 

@@ -123,7 +123,10 @@ def _plain(value: Decimal) -> str:
     return format(value, "f")
 
 
-_DECIMAL_SCHEMA = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}
+_DECIMAL_SCHEMA: dict[str, object] = {
+    "anyOf": [{"type": "string", "pattern": r"^-?\d+(\.\d+)?$"}, {"type": "number"}]
+}
+"""A decimal, best as a string; a JSON number is read as the decimal it prints as."""
 
 Fte = Annotated[
     Decimal,
@@ -167,8 +170,10 @@ Money = Annotated[
     PlainSerializer(_plain, return_type=str),
     WithJsonSchema(
         {
-            "type": "string",
-            "pattern": r"^\d{1,12}(\.\d{1,2})?$",
+            "anyOf": [
+                {"type": "string", "pattern": r"^\d{1,12}(\.\d{1,2})?$"},
+                {"type": "number", "minimum": 0, "exclusiveMaximum": 1e12},
+            ],
             "description": "pounds, e.g. '102170.00': at most 12 whole digits and the pence",
         }
     ),

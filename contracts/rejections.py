@@ -39,6 +39,7 @@ class Reason(StrEnum):
     UNAUTHENTICATED = "unauthenticated"
     FORBIDDEN = "forbidden"
     RATE_LIMITED = "rate-limited"
+    METHOD_NOT_ALLOWED = "method-not-allowed"
 
 
 STATUS: dict[Reason, int] = {
@@ -63,6 +64,7 @@ STATUS: dict[Reason, int] = {
     Reason.UNAUTHENTICATED: 401,
     Reason.FORBIDDEN: 403,
     Reason.RATE_LIMITED: 429,
+    Reason.METHOD_NOT_ALLOWED: 405,
 }
 """HTTP status for each reason (API.md: 404 unknown thing, 409 conflict, 422 invalid input)."""
 
@@ -88,6 +90,7 @@ TITLES: dict[Reason, str] = {
     Reason.UNAUTHENTICATED: "A valid bearer token is required",
     Reason.FORBIDDEN: "The token's role or tenants do not allow this",
     Reason.RATE_LIMITED: "Too many requests",
+    Reason.METHOD_NOT_ALLOWED: "Method not allowed",
 }
 
 

@@ -23,7 +23,10 @@ if TYPE_CHECKING:
 def install_health(app: FastAPI, service: str) -> None:
     """Add `/health`, reading the `subscriptions` and `redis` the lifespan put on `app.state`."""
 
-    @app.get("/health")
+    @app.get(
+        "/health",
+        responses={503: {"description": "not ready: Redis or a consumer is down (`problems`)"}},
+    )
     async def health(request: Request) -> JSONResponse:
         """Ready to serve: Redis answers and every subscriber is reading its stream.
 

@@ -6,12 +6,12 @@ The tenant comes from `X-Tenant`; `as_of` is an effective date; `known_at` a rec
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Header, Query
 from fastapi.responses import JSONResponse
 
+from contracts.calendar import Day
 from contracts.rejections import Reason
 from eventlog.clock import format_timestamp, parse_timestamp
 from eventlog.command_log import Accepted, Refused, Submitted
@@ -19,13 +19,15 @@ from eventlog.problems import ProblemError
 from eventlog.tenant_registry import UnknownTenantError
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from fastapi import Request
 
     from eventlog.command_log import CommandLog
     from eventlog.tenant_registry import TenantLogs
 
 TenantHeader = Annotated[str, Header(alias="X-Tenant")]
-AsOf = Annotated[date | None, Query(description="effective date (default today)")]
+AsOf = Annotated[Day | None, Query(description="effective date (default today)")]
 KnownAt = Annotated[
     str | None, Query(description="recorded time, RFC 3339 or a date (default now)")
 ]

@@ -12,6 +12,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from fastapi import Depends, Request, Response
+from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Gauge, Histogram, generate_latest
 
 from eventlog.http_access import authorised
@@ -58,7 +59,12 @@ def install_metrics(app: FastAPI) -> None:
         )
         return response
 
-    @app.get("/metrics", dependencies=[Depends(authorised)], responses=PROBLEM_RESPONSES)
+    @app.get(
+        "/metrics",
+        dependencies=[Depends(authorised)],
+        responses=PROBLEM_RESPONSES,
+        response_class=PlainTextResponse,
+    )
     async def metrics(request: Request) -> Response:
         """Prometheus text: appends, refusals, dead letters, request times, consumer lag."""
         redis: Redis = request.app.state.redis

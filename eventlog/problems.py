@@ -15,6 +15,8 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from contracts.decisions import DomainError
 from contracts.rejections import STATUS, TITLES, Reason, field_errors, problem_type
@@ -78,6 +80,21 @@ def _validation_problem(request: Request, errors: Sequence[Any]) -> JSONResponse
     return problem(Reason.INVALID, detail, listed, request.url.path)
 
 
+HTTP_BAD_REQUEST = 400
+HTTP_METHOD_NOT_ALLOWED = 405
+
+
+def _methods_at(request: Request) -> list[str]:
+    """Every method some route serves at the request's path (what `Allow` must list)."""
+    scope = {**request.scope, "method": "GET"}
+    found: set[str] = set()
+    for route in request.app.routes:
+        methods = getattr(route, "methods", None)
+        if methods and route.matches(scope)[0] is not Match.NONE:
+            found |= set(methods)
+    return sorted(found)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Answer every refusal the app can produce with a problem body."""
 
@@ -105,6 +122,25 @@ def install_problem_handlers(app: FastAPI) -> None:
         answer.headers["Retry-After"] = str(RETRY_SECONDS)
         return answer
 
+    async def on_http(request: Request, error: Exception) -> JSONResponse:
+        """Starlette's own refusals (no route, wrong method, an unreadable body) as problems."""
+        assert isinstance(error, StarletteHTTPException)
+        path = request.url.path
+        if error.status_code == HTTP_BAD_REQUEST:
+            return problem(Reason.MALFORMED, f"the body cannot be read: {error.detail}", (), path)
+        if error.status_code == HTTP_METHOD_NOT_ALLOWED:
+            allowed = _methods_at(request)
+            answer = problem(
+                Reason.METHOD_NOT_ALLOWED,
+                f"{request.method} is not served at {path}; {', '.join(allowed)} are",
+                (),
+                path,
+            )
+            answer.headers["Allow"] = ", ".join(allowed)
+            return answer
+        return problem(Reason.NOT_FOUND, f"nothing is served at {path}", (), path)
+
+    app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(RedisConnectionError, on_store_down)
     app.add_exception_handler(RedisTimeoutError, on_store_down)
     app.add_exception_handler(ProblemError, on_problem)

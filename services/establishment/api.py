@@ -6,13 +6,13 @@ stream's, and an outcome or a view becomes JSON. The tenant is the `X-Tenant` he
 
 from __future__ import annotations
 
-from datetime import date  # noqa: TC003 - FastAPI reads route annotations at runtime
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from contracts import establishment as est
+from contracts.calendar import Day  # noqa: TC001 - FastAPI reads route annotations
 from contracts.rejections import Reason
 from contracts.streams import DEFAULT_TENANT
 from eventlog.http_params import (
@@ -191,8 +191,8 @@ async def get_structure(
 async def get_diff(
     request: Request,
     *,
-    start: Annotated[date, Query(alias="from")],
-    end: Annotated[date, Query(alias="to")],
+    start: Annotated[Day, Query(alias="from")],
+    end: Annotated[Day, Query(alias="to")],
     known_at: KnownAt = None,
     org_unit_id: str | None = None,
     x_tenant: TenantHeader = DEFAULT_TENANT,

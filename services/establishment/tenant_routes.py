@@ -22,7 +22,11 @@ if TYPE_CHECKING:
 router = APIRouter()
 
 
-@router.post("/tenants", status_code=201)
+@router.post(
+    "/tenants",
+    status_code=201,
+    responses={200: {"description": "already provisioned with these settings"}},
+)
 async def provision_tenant(request: Request, body: ProvisionTenant) -> JSONResponse:
     """Provision a tenant (201), or find it provisioned with these settings (200)."""
     logs: TenantLogs[Any] = request.app.state.logs

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse  # noqa: TC002 - FastAPI reads route annotations
 
 from contracts import finance as fi  # noqa: TC001 - FastAPI reads route annotations at runtime
+from contracts.calendar import Day  # noqa: TC001 - FastAPI reads route annotations
 from contracts.rejections import Reason
 from contracts.streams import DEFAULT_TENANT
 from eventlog.http_params import (
@@ -81,8 +82,8 @@ async def get_ledger(
 @router.get("/savings")
 async def get_savings(
     request: Request,
-    start: Annotated[date, Query(alias="from")],
-    end: Annotated[date, Query(alias="to")],
+    start: Annotated[Day, Query(alias="from")],
+    end: Annotated[Day, Query(alias="to")],
     *,
     org_unit_id: str | None = None,
     known_at: KnownAt = None,

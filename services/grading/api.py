@@ -7,13 +7,13 @@ something unknown comes back as a problem body (DomainError is mapped by `eventl
 
 from __future__ import annotations
 
-from datetime import date  # noqa: TC003 - FastAPI reads route annotations at runtime
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse  # noqa: TC002 - FastAPI reads route annotations
 
 from contracts import grading as gr
+from contracts.calendar import Day  # noqa: TC001 - FastAPI reads route annotations
 from contracts.costing import grade_cost, grade_ranges, rates_on
 from contracts.identifiers import normalise_grade
 from contracts.money import fte_text, money_text, parse_fte
@@ -133,7 +133,7 @@ async def get_grade_cost(
     request: Request,
     grade: str,
     *,
-    on: Annotated[date | None, Query(description="the date costed (default today)")] = None,
+    on: Annotated[Day | None, Query(description="the date costed (default today)")] = None,
     fte: Annotated[str, Query(description="FTE, e.g. 0.5 or 30/37")] = "1",
     scp: Annotated[int | None, Query(ge=1, description="default: top of the grade")] = None,
     known_at: KnownAt = None,

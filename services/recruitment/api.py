@@ -7,13 +7,13 @@ for any `known_at`. Routes only translate; rules are in `domain.py`, answers in 
 
 from __future__ import annotations
 
-from datetime import date  # noqa: TC003 - FastAPI reads route annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse  # noqa: TC002 - FastAPI reads route annotations
 
 from contracts import recruitment as rc
+from contracts.calendar import Day  # noqa: TC001 - FastAPI reads route annotations
 from contracts.rejections import Reason
 from contracts.streams import DEFAULT_TENANT
 from eventlog.http_params import (
@@ -131,8 +131,8 @@ async def get_postholders(
 @router.get("/vacancy-control")
 async def get_vacancy_control(
     request: Request,
-    start: Annotated[date, Query(alias="from")],
-    end: Annotated[date, Query(alias="to")],
+    start: Annotated[Day, Query(alias="from")],
+    end: Annotated[Day, Query(alias="to")],
     known_at: KnownAt = None,
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:

@@ -1,8 +1,13 @@
-"""No request a client can build from a service's OpenAPI document gets a 500 (schemathesis).
+"""schemathesis against every service's OpenAPI document, with every check it has but one.
 
 Each service runs as its own process on the suite's Redis, serving a tenant with the NJC
 catalogue; schemathesis generates requests from the service's own schema (a bounded number per
-operation, a fixed seed, so a failure reproduces) and fails on any 5xx answer.
+operation, a fixed seed, so a failure reproduces) and fails on any 5xx, any answer whose status,
+content type, headers or body the document does not declare, schema-invalid input accepted, a
+wrong `Allow` on a 405, or a route that ignores its bearer token. Left out:
+`positive_data_acceptance`, which wants every schema-valid request accepted, while the domain
+refuses many by design (a grade not in the catalogue, a change before a post exists: 404, 409,
+422 with the reason).
 """
 
 from __future__ import annotations
@@ -27,10 +32,10 @@ SEED = 20261202
 
 
 @pytest.mark.parametrize("name", ["establishment", "grading", "recruitment", "finance"])
-def test_no_generated_request_gets_a_server_error(
+def test_no_generated_request_finds_a_fault(
     services: dict[str, ServiceProcess], tenant: str, name: str, tmp_path: Path
 ) -> None:
-    """schemathesis over every operation of the service finds no 5xx answer."""
+    """schemathesis over every operation of the service finds nothing wrong with any answer."""
     run = subprocess.run(
         [
             sys.executable,
@@ -39,7 +44,9 @@ def test_no_generated_request_gets_a_server_error(
             "run",
             f"{services[name].url}/openapi.json",
             "--checks",
-            "not_a_server_error",
+            "all",
+            "--exclude-checks",
+            "positive_data_acceptance",
             "--header",
             f"X-Tenant: {tenant}",
             "--header",
