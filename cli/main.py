@@ -41,8 +41,10 @@ from cli.options import (
     redis_url_for,
     url_for,
 )
-from cli.patient_transport import PatientTransport
+from cli.person_commands import person_app
+from cli.redis_acl_command import redis_acl
 from cli.render import ledger_table, savings_lines, structure_table
+from cli.stack_calls import bearer_header, call
 from cli.stack_commands import make_tokens, show_status, show_token
 from cli.stack_file import StackAddress, service_urls, write_stack
 from cli.status_file import clear_status
@@ -50,7 +52,6 @@ from cli.supervising import supervise_until_signal
 from cli.supervisor import Durability, Stack, StartupError
 from contracts.tenancy import ProvisionTenant
 from eventlog.clock import format_timestamp, parse_timestamp
-from eventlog.token_file import TokensFileError
 from scenarios.loader import ScenarioError, bundled_scenarios
 
 app = typer.Typer(
@@ -60,8 +61,10 @@ app = typer.Typer(
 )
 tenant_app = typer.Typer(help="Provision and list tenants (organisations).", no_args_is_help=True)
 app.add_typer(tenant_app, name="tenant")
+app.add_typer(person_app, name="person")
 app.command(name="import")(import_establishment)
 app.command(name="status")(show_status)
+app.command(name="redis-acl")(redis_acl)
 app.command(name="token")(show_token)
 app.command(name="tokens")(make_tokens)
 app.command()(verify)
@@ -150,6 +153,10 @@ def tenant_create(
     approval_months: Annotated[
         int, typer.Option(help="how long an approval to recruit stays live")
     ] = 4,
+    person_ref_pattern: Annotated[
+        str | None,
+        typer.Option(help="a regular expression every person_ref must match, e.g. 'E[0-9]{6}'"),
+    ] = None,
     data_dir: DataDir = DATA,
     url: EstablishmentUrl = None,
 ) -> None:
@@ -161,8 +168,10 @@ def tenant_create(
     }
     if name:
         body["name"] = name
+    if person_ref_pattern:
+        body["person_ref_pattern"] = person_ref_pattern
     base = url_for(data_dir, "establishment", url)
-    reply = _call("POST", f"{base}/tenants", data_dir, body=body)
+    reply = call("POST", f"{base}/tenants", data_dir, body=body)
     record = reply.json()
     verb = "provisioned" if reply.status_code == 201 else "already provisioned"  # noqa: PLR2004
     console.print(
@@ -176,7 +185,7 @@ def tenant_list(
     data_dir: DataDir = DATA, url: EstablishmentUrl = None, as_json: AsJson = False
 ) -> None:
     """Every provisioned tenant."""
-    view = _call("GET", f"{url_for(data_dir, 'establishment', url)}/tenants", data_dir).json()
+    view = call("GET", f"{url_for(data_dir, 'establishment', url)}/tenants", data_dir).json()
     if as_json:
         _print_json(view)
         return
@@ -215,7 +224,7 @@ def load(
     failed = False
     for path in files or bundled_scenarios():
         try:
-            report = load_file(console, path, urls, _bearer(data_dir), tenant)
+            report = load_file(console, path, urls, bearer_header(data_dir), tenant)
         except ScenarioError as error:
             errors.print(f"[red]{error}[/red]")
             raise typer.Exit(2) from None
@@ -256,41 +265,9 @@ def _given(**options: str | None) -> Params:
     return {name: value for name, value in options.items() if value}
 
 
-def _bearer(data_dir: Path) -> dict[str, str]:
-    """The token header for the stack on `data_dir`, or exit saying where it was looked for."""
-    try:
-        return bearer(data_dir)
-    except TokensFileError as error:
-        errors.print(f"{error}; or pass --token (ESTAB_TOKEN)", markup=False)
-        raise typer.Exit(2) from None
-
-
-def _call(
-    method: str,
-    url: str,
-    data_dir: Path,
-    *,
-    body: dict[str, Any] | None = None,
-    headers: dict[str, str] | None = None,
-    **kwargs: Any,
-) -> httpx.Response:
-    """One HTTP call to the stack, with its token, or exit saying why it failed."""
-    sent = {**_bearer(data_dir), **(headers or {})}
-    try:
-        with httpx.Client(timeout=60, transport=PatientTransport()) as client:
-            reply = client.request(method, url, json=body, headers=sent, **kwargs)
-    except httpx.HTTPError as error:
-        errors.print(f"Cannot reach {url}: {error}. Is `estab up` running?")
-        raise typer.Exit(2) from None
-    if not reply.is_success:
-        errors.print(f"[red]{reply.status_code}[/red] {reply.text}")
-        raise typer.Exit(1)
-    return reply
-
-
 def _query(url: str, path: str, params: Params, tenant: str, data_dir: Path) -> dict[str, Any]:
     """GET a running service's answer, or exit saying why not."""
-    reply = _call("GET", f"{url}{path}", data_dir, params=params, headers={"X-Tenant": tenant})
+    reply = call("GET", f"{url}{path}", data_dir, params=params, headers={"X-Tenant": tenant})
     answer: dict[str, Any] = reply.json()
     return answer
 

@@ -39,9 +39,14 @@ def default_urls(port_offset: int = 0) -> dict[str, str]:
 
 
 def write_stack(data_dir: Path, address: StackAddress) -> Path:
-    """Record where the stack started from `data_dir` listens."""
+    """Record where the stack started from `data_dir` listens.
+
+    Mode 0600: the Redis URL holds the operator's password.
+    """
     path = data_dir / STACK_FILE
     body = {"redis_url": address.redis_url, "services": address.services}
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
     path.write_text(json.dumps(body, indent=2) + "\n")
     return path
 

@@ -23,6 +23,7 @@ import httpx
 from cli.credentials import tokens_path
 from contracts.decisions import DomainError
 from eventlog.redis_server import EmbeddedRedis, free_port_run
+from eventlog.redis_user_file import USERS_FILE, ensure_passwords, user_url
 from eventlog.signing_keys import (
     KEYS_FOLDER,
     SIGNING_KEY_ENV,
@@ -150,9 +151,16 @@ class Stack:
                     "running? Stop it, or pass --port-offset"
                 )
         url = self.redis_url
+        logins: dict[str, str] = {}
         if url is None:
-            self.redis = EmbeddedRedis(self.data_dir / "redis", appendfsync=self.durability.value)
+            folder = self.data_dir / "redis"
+            passwords = ensure_passwords(folder / USERS_FILE)
+            self.redis = EmbeddedRedis(folder, appendfsync=self.durability.value, users=passwords)
             url = self.redis.start()
+            logins = {
+                spec.name: user_url(self.redis.address, spec.name, passwords[spec.name])
+                for spec in self.services()
+            }
         keys = self.data_dir / KEYS_FOLDER
         registry_key = ensure_signing_key(keys, "establishment")
         use_signer(load_signer(registry_key, "establishment"))
@@ -170,7 +178,7 @@ class Stack:
             self.environments[spec.name] = {
                 **os.environ,
                 SIGNING_KEY_ENV: str(ensure_signing_key(keys, spec.name).resolve()),
-                "ESTAB_REDIS_URL": url,
+                "ESTAB_REDIS_URL": logins.get(spec.name, url),
                 "ESTAB_PORT": str(spec.port),
                 "ESTAB_HOST": self.host,
                 "ESTAB_LOG_JSON": "true",

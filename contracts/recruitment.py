@@ -1,6 +1,8 @@
 """Recruitment messages: postholders, vacancy control, staff at risk and redeployment.
 
-People appear only as an opaque `person_ref`: no names or personal data in any event. A contract
+People appear in commands as an opaque `person_ref` (contracts.people) and in events only as a
+pseudonym, the reference itself sealed under the person's own key (eventlog.person_keys), so
+erasing the key erases the person from every view while every figure stays. A contract
 is one person holding one post from a start date; a person may hold several (one per post), and a
 post may have several holders at once (a job share) whose FTEs fit within the post's.
 """
@@ -16,6 +18,7 @@ from contracts.envelope import Message
 from contracts.establishment import CommandFields
 from contracts.identifiers import Identifier, Note, Reference, Title
 from contracts.money import Fte, RecordedFte
+from contracts.people import LeaverReason, PersonRef
 
 TRIAL_DAYS = 28
 """The statutory trial period in a suitable alternative post: 4 weeks."""
@@ -36,7 +39,7 @@ class AppointPostholder(CommandFields):
 
     type: Literal["AppointPostholder"] = "AppointPostholder"
     post_id: Identifier
-    person_ref: Identifier
+    person_ref: PersonRef
     start_date: Day
     scp: int | None = Field(default=None, ge=1, le=200)
     fte: Fte | None = None
@@ -51,9 +54,10 @@ class RecordLeaver(CommandFields):
 
     type: Literal["RecordLeaver"] = "RecordLeaver"
     post_id: Identifier
-    person_ref: Identifier
+    person_ref: PersonRef
     end_date: Day
-    reason: Note | None = None
+    reason: LeaverReason | None = None
+    """Why, as a code; free text is refused (it ends up holding health details)."""
 
 
 class ApproveRecruitment(CommandFields, Decision):
@@ -98,7 +102,7 @@ class StartRedeploymentTrial(CommandFields):
     """An at-risk person starts a 4-week trial in a suitable alternative post."""
 
     type: Literal["StartRedeploymentTrial"] = "StartRedeploymentTrial"
-    person_ref: Identifier
+    person_ref: PersonRef
     to_post_id: Identifier
     trial_start: Day
     from_post_id: Identifier | None = None
@@ -109,7 +113,7 @@ class ConcludeTrial(CommandFields):
     """A redeployment trial ends: the person stays in the post, or returns to being at risk."""
 
     type: Literal["ConcludeTrial"] = "ConcludeTrial"
-    person_ref: Identifier
+    person_ref: PersonRef
     to_post_id: Identifier
     outcome: Literal["redeployed", "returned"]
     effective_date: Day
@@ -119,7 +123,7 @@ class MakeRedundant(CommandFields):
     """An at-risk person is made redundant from a date."""
 
     type: Literal["MakeRedundant"] = "MakeRedundant"
-    person_ref: Identifier
+    person_ref: PersonRef
     post_id: Identifier
     effective_date: Day
 
@@ -167,6 +171,10 @@ class PostholderAppointed(Message):
     contract_id: Identifier
     post_id: Identifier
     person_ref: Identifier
+    """The person's pseudonym (`pn-…`), or their reference itself in events recorded before
+    references were sealed."""
+    person_ref_sealed: str | None = None
+    """The HR system's reference, sealed under the person's key (eventlog.person_sealing)."""
     scp: int | None = None
     fte: RecordedFte
     approval: ApprovalBasis | None = None
@@ -180,7 +188,7 @@ class PostholderLeft(Message):
     contract_id: Identifier
     post_id: Identifier
     person_ref: Identifier
-    reason: str | None = None
+    reason: LeaverReason | None = None
 
 
 class RecruitmentApproved(Decision):

@@ -40,6 +40,7 @@ class Reason(StrEnum):
     FORBIDDEN = "forbidden"
     RATE_LIMITED = "rate-limited"
     METHOD_NOT_ALLOWED = "method-not-allowed"
+    NOT_ERASABLE = "not-erasable"
 
 
 STATUS: dict[Reason, int] = {
@@ -65,6 +66,7 @@ STATUS: dict[Reason, int] = {
     Reason.FORBIDDEN: 403,
     Reason.RATE_LIMITED: 429,
     Reason.METHOD_NOT_ALLOWED: 405,
+    Reason.NOT_ERASABLE: 409,
 }
 """HTTP status for each reason (API.md: 404 unknown thing, 409 conflict, 422 invalid input)."""
 
@@ -91,6 +93,7 @@ TITLES: dict[Reason, str] = {
     Reason.FORBIDDEN: "The token's role or tenants do not allow this",
     Reason.RATE_LIMITED: "Too many requests",
     Reason.METHOD_NOT_ALLOWED: "Method not allowed",
+    Reason.NOT_ERASABLE: "Recorded in the clear; cannot be erased by destroying a key",
 }
 
 

@@ -7,9 +7,10 @@ when deciding (recruitment's vacancy control), so they are recorded facts, not c
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from contracts.envelope import Message
 from contracts.establishment import CommandFields
@@ -25,11 +26,27 @@ DEFAULT_APPROVAL_MONTHS = 4
 """How long an approval to recruit stays live unless a tenant says otherwise."""
 
 
+def compiles(pattern: str) -> str:
+    """`pattern`, if it is a regular expression Python can compile."""
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"not a regular expression: {error}") from error
+    return pattern
+
+
+PersonRefPattern = Annotated[
+    str, StringConstraints(min_length=1, max_length=200), AfterValidator(compiles)
+]
+"""A tenant's own shape for person references (matched whole), on top of contracts.people's."""
+
+
 class TenantPolicy(Message):
     """The policies of one tenant that the services apply when deciding."""
 
     vacancy_control: VacancyControl = "advisory"
     approval_months: int = Field(default=DEFAULT_APPROVAL_MONTHS, ge=1, le=36)
+    person_ref_pattern: PersonRefPattern | None = None
 
 
 class ProvisionTenant(CommandFields):
@@ -40,6 +57,8 @@ class ProvisionTenant(CommandFields):
     name: Title | None = None
     vacancy_control: VacancyControl = "advisory"
     approval_months: int = Field(default=DEFAULT_APPROVAL_MONTHS, ge=1, le=36)
+    person_ref_pattern: PersonRefPattern | None = None
+    """e.g. `E[0-9]{6}`: every person_ref must match it whole (besides being opaque)."""
 
 
 class TenantProvisioned(Message):
@@ -49,3 +68,4 @@ class TenantProvisioned(Message):
     name: Title
     vacancy_control: VacancyControl
     approval_months: int
+    person_ref_pattern: str | None = None

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from contracts.people import leaver_reason_code
+
 Payload = dict[str, Any]
 Upcaster = Callable[[Payload], Payload]
 
@@ -21,13 +23,20 @@ def _post_created_v1_to_v2(payload: Payload) -> Payload:
     return lifted
 
 
+def _postholder_left_v1_to_v2(payload: Payload) -> Payload:
+    """v1 kept a leaver's reason as free text; v2 has a code, so readers never see the text."""
+    return {**payload, "reason": leaver_reason_code(payload.get("reason"))}
+
+
 UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("PostCreated", 1): _post_created_v1_to_v2,
+    ("PostholderLeft", 1): _postholder_left_v1_to_v2,
 }
 """(type, version) -> function lifting a payload from that version to the next."""
 
 CURRENT_VERSIONS: dict[str, int] = {
     "PostCreated": 2,
+    "PostholderLeft": 2,
 }
 """Current schema version of each event type; types not listed are at version 1."""
 

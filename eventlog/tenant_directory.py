@@ -35,6 +35,7 @@ class TenantRecord:
             "name": self.name,
             "vacancy_control": self.policy.vacancy_control,
             "approval_months": self.policy.approval_months,
+            "person_ref_pattern": self.policy.person_ref_pattern,
             "provisioned_on": self.provisioned_on,
         }
 
@@ -57,6 +58,7 @@ class TenantDirectory(FoldPosition):
                 policy=TenantPolicy(
                     vacancy_control=payload["vacancy_control"],
                     approval_months=payload["approval_months"],
+                    person_ref_pattern=payload.get("person_ref_pattern"),
                 ),
                 provisioned_on=event["effective_date"],
             )
@@ -70,10 +72,11 @@ def _differences(command: ProvisionTenant, record: TenantRecord) -> list[str]:
         "name": record.name,
         "vacancy_control": record.policy.vacancy_control,
         "approval_months": record.policy.approval_months,
+        "person_ref_pattern": record.policy.person_ref_pattern,
     }
     return [
         f"{field} is {recorded[field]!r}, not {getattr(command, field)!r}"
-        for field in ("name", "vacancy_control", "approval_months")
+        for field in recorded
         if field in given and getattr(command, field) != recorded[field]
     ]
 
@@ -100,6 +103,7 @@ def decide_tenant(
         name=command.name or command.tenant,
         vacancy_control=command.vacancy_control,
         approval_months=command.approval_months,
+        person_ref_pattern=command.person_ref_pattern,
     )
     return [
         EventDraft(

@@ -195,8 +195,11 @@ def read_senior(table: Table, header: Header) -> SeniorFile:
 
 
 def holder_ref(post: str, index: int) -> str:
-    """The opaque reference of a post's `index`-th holder (1 for a post with one holder)."""
-    return bounded(f"{post}:h{index}", f"{post}\nholder {index}")
+    """The opaque reference of a post's `index`-th holder (1 for a post with one holder).
+
+    The post id's dots become colons: a person reference may not hold `.` (contracts.people).
+    """
+    return bounded(f"{post.replace('.', ':')}:h{index}", f"{post}\nholder {index}")
 
 
 def _post(row: SeniorRow) -> PostLine:

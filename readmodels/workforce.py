@@ -136,6 +136,9 @@ class Freeze:
 class Workforce(FoldPosition):
     """Every contract, approval, freeze and at-risk record of one tenant, as recorded."""
 
+    SNAPSHOT_VERSION = 2
+    """2: people's sealed references are kept."""
+
     def __init__(self) -> None:
         super().__init__()
         self.contracts: dict[str, Contract] = {}
@@ -144,6 +147,9 @@ class Workforce(FoldPosition):
         self.approvals: dict[str, list[Approval]] = {}
         self.freezes: dict[str, Freeze] = {}
         self.at_risk: dict[str, AtRisk] = {}
+        self.sealed_refs: dict[str, str] = {}
+        """Each person's reference as last sealed by an appointment (eventlog.person_keys);
+        people recorded before references were sealed have none (their pseudonym is it)."""
         self.journal: list[str] = []
         """The post each contract change was about, in the order folded: what a cache of
         per-post answers must forget since it last looked."""
@@ -170,20 +176,7 @@ class Workforce(FoldPosition):
 
     def _fold(self, kind: str, payload: dict[str, Any], effective: str) -> None:
         if kind == "PostholderAppointed":
-            approval = payload.get("approval")
-            self._add(
-                Contract(
-                    payload["contract_id"],
-                    payload["person_ref"],
-                    payload["post_id"],
-                    effective,
-                    payload["fte"],
-                    payload.get("scp"),
-                    approved_on=approval["approved_on"] if approval else None,
-                    unapproved=payload.get("unapproved", False),
-                    existing=payload.get("existing", False),
-                )
-            )
+            self._appointed(payload, effective)
         elif kind in {"PostholderLeft", "RedeploymentTrialEnded"}:
             self._end(payload["contract_id"], effective)
         elif kind == "RecruitmentApproved":
@@ -231,6 +224,24 @@ class Workforce(FoldPosition):
             self._resolve(payload["at_risk_contract_id"], effective, "redeployed")
         elif kind == "StaffMadeRedundant":
             self._resolve(payload["contract_id"], effective, "redundant")
+
+    def _appointed(self, payload: dict[str, Any], effective: str) -> None:
+        approval = payload.get("approval")
+        if payload.get("person_ref_sealed"):
+            self.sealed_refs[payload["person_ref"]] = payload["person_ref_sealed"]
+        self._add(
+            Contract(
+                payload["contract_id"],
+                payload["person_ref"],
+                payload["post_id"],
+                effective,
+                payload["fte"],
+                payload.get("scp"),
+                approved_on=approval["approved_on"] if approval else None,
+                unapproved=payload.get("unapproved", False),
+                existing=payload.get("existing", False),
+            )
+        )
 
     def _end(self, contract_id: str, effective: str) -> None:
         contract = self.contracts[contract_id]

@@ -16,6 +16,7 @@ from contracts import recruitment as rc
 from contracts.decisions import DomainError
 from contracts.pay_catalogue import PayCatalogueView
 from contracts.tenancy import TenantPolicy
+from eventlog.person_sealing import Identity
 from readmodels.establishment import Establishment
 from readmodels.workforce import Workforce
 from services.recruitment.domain import decide
@@ -32,11 +33,13 @@ class World:
         self.pay = pay or PayCatalogueView()
         self.workforce = Workforce()
         self.policy = TenantPolicy()
+        self.people: dict[str, Identity] | None = None
+        """The key store's identities (None: no key store, references recorded as given)."""
         self.sequence = 0
 
     @property
     def scene(self) -> Scene:
-        return Scene(self.workforce, self.establishment, self.pay, self.policy)
+        return Scene(self.workforce, self.establishment, self.pay, self.policy, self.people)
 
     def _event(
         self, kind: str, aggregate: str, effective: str, payload: dict[str, Any]

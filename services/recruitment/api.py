@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
+import structlog
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse  # noqa: TC002 - FastAPI reads route annotations
 
@@ -29,17 +30,40 @@ from eventlog.http_params import (
 )
 from eventlog.http_writes import add_writes
 from eventlog.problems import ProblemError
+from services.recruitment.erasure import erase_person
+from services.recruitment.handlers import GROUP
+from services.recruitment.people_refs import people_named, with_refs
 from services.recruitment.views import at_risk, roster, vacancies, vacancy_control
 
 if TYPE_CHECKING:
     from services.recruitment.application import TenantRecruitment
+    from services.recruitment.scene import Scene
 
 router = APIRouter()
+log = structlog.get_logger()
 
 
 async def _tenant(request: Request, tenant: str) -> TenantRecruitment:
     found: TenantRecruitment = await tenant_log(request, tenant)
     return found
+
+
+async def _revealed(
+    recruitment: TenantRecruitment, scene: Scene, document: dict[str, Any]
+) -> dict[str, Any]:
+    """`document` naming people by their references (erased ones as `erased`)."""
+    sealed = scene.workforce.sealed_refs
+    named = {person: sealed[person] for person in people_named(document) if person in sealed}
+    revealed: dict[str, Any] = with_refs(document, await recruitment.person_keys.reveal(named))
+    return revealed
+
+
+async def _person(recruitment: TenantRecruitment, person_ref: str | None) -> str | None:
+    """The pseudonym a query's `person_ref` stands for (itself if it was never sealed)."""
+    if person_ref is None:
+        return None
+    found = await recruitment.person_keys.pseudonyms([person_ref], create=False)
+    return found.get(person_ref, person_ref)
 
 
 async def _record(request: Request, tenant: str, command: rc.RecruitmentCommand) -> JSONResponse:
@@ -108,7 +132,9 @@ async def get_at_risk(
     day = day_of(request, as_of)
     recruitment = await _tenant(request, x_tenant)
     scene = await recruitment.scene(moment(known_at))
-    return at_risk(scene, day)
+    answer = await _revealed(recruitment, scene, at_risk(scene, day))
+    answer["people"].sort(key=lambda person: person["person_ref"])
+    return answer
 
 
 @router.get("/postholders")
@@ -125,7 +151,19 @@ async def get_postholders(
     day = day_of(request, as_of)
     recruitment = await _tenant(request, x_tenant)
     scene = await recruitment.scene(moment(known_at))
-    return roster(scene, day, person_ref, post_id)
+    person = await _person(recruitment, person_ref)
+    return await _revealed(recruitment, scene, roster(scene, day, person, post_id))
+
+
+@router.post("/people/{person_ref}/erase")
+async def erase(
+    request: Request, person_ref: str, x_tenant: TenantHeader = DEFAULT_TENANT
+) -> dict[str, object]:
+    """Erase a person: destroy their key, so every view shows them as `erased`; figures stay."""
+    erased = await erase_person(await _tenant(request, x_tenant), GROUP, person_ref)
+    identity = request.state.grant.identity
+    log.info("person erased", tenant=x_tenant, person_id=erased.person_id, actor=identity)
+    return erased.view()
 
 
 @router.get("/vacancy-control")
@@ -146,5 +184,7 @@ async def get_vacancy_control(
     stamp = moment(known_at)
     recruitment = await _tenant(request, x_tenant)
     scene = await recruitment.scene(stamp)
-    report = vacancy_control(scene, start.isoformat(), end.isoformat())
+    report = await _revealed(
+        recruitment, scene, vacancy_control(scene, start.isoformat(), end.isoformat())
+    )
     return {**report, "known_at": stamp or now(request)}

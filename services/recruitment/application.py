@@ -9,6 +9,8 @@ provisioned (a different setting is refused there), so it is read once and kept.
 
 from __future__ import annotations
 
+import asyncio
+import re
 from typing import TYPE_CHECKING
 
 from contracts import recruitment as rc
@@ -16,8 +18,9 @@ from contracts.pay_catalogue import PayCatalogueView
 from contracts.streams import ESTABLISHMENT_EVENTS, GRADING_EVENTS, RECRUITMENT_EVENTS
 from contracts.tenancy import TenantPolicy
 from eventlog.clock import Clock, system_clock
-from eventlog.command_log import CommandLog, Outcome, Submitted
+from eventlog.command_log import CommandLog, Outcome, Submitted, fingerprint
 from eventlog.folded_stream import Follower
+from eventlog.person_keys import PersonKeys
 from readmodels.establishment import Establishment
 from readmodels.workforce import Workforce
 from services.recruitment.domain import decide
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
     from redis.asyncio import Redis
 
     from contracts.decisions import EventDraft
+    from eventlog.person_sealing import Identity
     from eventlog.tenant_directory import TenantRecord
 
 
@@ -47,6 +51,11 @@ class TenantRecruitment(CommandLog[rc.RecruitmentCommand, Workforce]):
         self.grading = Follower(redis, tenant, GRADING_EVENTS, PayCatalogueView, clock)
         self.policy = policy or TenantPolicy()
         """The tenant's policies as provisioned (they never change once recorded)."""
+        self.redis = redis
+        self.person_keys = PersonKeys(redis, tenant)
+        self._people: dict[str, Identity] = {}
+        """The identities of the people the batch being decided names."""
+        self._deciding = asyncio.Lock()
 
     @classmethod
     def open(cls, redis: Redis, record: TenantRecord, clock: Clock) -> TenantRecruitment:
@@ -60,15 +69,48 @@ class TenantRecruitment(CommandLog[rc.RecruitmentCommand, Workforce]):
     def decide(self, command: rc.RecruitmentCommand, projection: Workforce) -> Sequence[EventDraft]:
         """Recruitment's rules, against the posts, catalogue and policy as now known."""
         scene = Scene(
-            projection, self.establishment.projection, self.grading.projection, self.policy
+            projection,
+            self.establishment.projection,
+            self.grading.projection,
+            self.policy,
+            self._people,
         )
         return decide(command, scene)
 
+    def fingerprint(self, command: rc.RecruitmentCommand) -> str:
+        """The command's fingerprint with the person as their pseudonym, never the reference."""
+        identity = self._people.get(getattr(command, "person_ref", ""))
+        if identity is None:
+            return fingerprint(command)
+        return fingerprint(command.model_copy(update={"person_ref": identity.person_id}))
+
     async def execute(self, submitted: Sequence[Submitted[rc.RecruitmentCommand]]) -> list[Outcome]:
-        """Bring the followed streams up to date, then decide and record as usual."""
+        """Bring the followed streams up to date, find the people named, decide and record."""
         await self.establishment.current()
         await self.grading.current()
-        return await super().execute(submitted)
+        people = await self._identities([item.command for item in submitted])
+        async with self._deciding:
+            self._people = people
+            try:
+                return await super().execute(submitted)
+            finally:
+                self._people = {}
+
+    async def _identities(self, commands: Sequence[rc.RecruitmentCommand]) -> dict[str, Identity]:
+        """Each named person's pseudonym and sealed reference; appointments make new ones.
+
+        A reference the tenant's pattern refuses gets no key: the rule refuses the command.
+        """
+        pattern = self.policy.person_ref_pattern
+        appointed = {
+            command.person_ref
+            for command in commands
+            if isinstance(command, rc.AppointPostholder)
+            and (pattern is None or re.fullmatch(pattern, command.person_ref))
+        }
+        named = {ref for command in commands if (ref := getattr(command, "person_ref", None))}
+        found = await self.person_keys.identities(appointed, create=True)
+        return found | await self.person_keys.identities(named - appointed, create=False)
 
     async def scene(self, moment: str | None) -> Scene:
         """Everything as known at `moment` (None: now)."""

@@ -12,6 +12,7 @@ after the deletion. A redeployment trial takes the at-risk contract's FTE into t
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -131,7 +132,7 @@ def _appointed_fte(scene: Scene, command: rc.AppointPostholder, post: PostState)
     return held.vacant_fte
 
 
-def _appoint(command: rc.AppointPostholder, drafts: Drafts) -> None:
+def _appoint(command: rc.AppointPostholder, drafts: Drafts, sealed: str | None) -> None:
     scene = drafts.scene
     start = command.start_date.isoformat()
     post = _post(scene, command.post_id, start)
@@ -147,6 +148,7 @@ def _appoint(command: rc.AppointPostholder, drafts: Drafts) -> None:
         contract_id=key,
         post_id=command.post_id,
         person_ref=command.person_ref,
+        person_ref_sealed=sealed,
         scp=command.scp,
         fte=fte,
         approval=basis.approval,
@@ -355,10 +357,46 @@ def decide(command: rc.RecruitmentCommand, scene: Scene) -> list[EventDraft]:
     Raises:
         DomainError: the command contradicts the record.
     """
+    ref = getattr(command, "person_ref", None)
+    if ref is None:
+        return _decide(command, scene, None)
+    person, sealed = _person(scene, ref, appointing=isinstance(command, rc.AppointPostholder))
+    if person == ref:
+        return _decide(command, scene, sealed)
+    try:
+        return _decide(command.model_copy(update={"person_ref": person}), scene, sealed)
+    except DomainError as error:
+        raise DomainError(error.reason, error.detail.replace(person, ref)) from error
+
+
+def _person(scene: Scene, ref: str, *, appointing: bool) -> tuple[str, str | None]:
+    """The pseudonym events record for `ref`, and `ref` sealed for an appointment.
+
+    Someone recorded before references were sealed keeps their reference as their pseudonym.
+    A scene without a key store (`people` None: pure tests, benchmarks) records references as
+    given; with one, an appointment of someone it has no identity for is refused rather than
+    recorded in the clear.
+    """
+    pattern = scene.policy.person_ref_pattern
+    if pattern is not None and not re.fullmatch(pattern, ref):
+        raise DomainError(
+            Reason.INVALID, f"person_ref {ref!r} does not match this tenant's pattern {pattern!r}"
+        )
+    if scene.people is None or scene.workforce.contracts_of_person(ref):
+        return ref, None
+    identity = scene.people.get(ref)
+    if identity is not None:
+        return identity.person_id, identity.sealed
+    if appointing:
+        raise DomainError(Reason.INVALID, f"no key could be made to seal person_ref {ref!r}")
+    return ref, None
+
+
+def _decide(command: rc.RecruitmentCommand, scene: Scene, sealed: str | None) -> list[EventDraft]:
     drafts = Drafts(scene)
     match command:
         case rc.AppointPostholder():
-            _appoint(command, drafts)
+            _appoint(command, drafts, sealed)
         case rc.RecordLeaver():
             _leave(command, drafts)
         case rc.ApproveRecruitment():

@@ -15,7 +15,10 @@ from readmodels.workforce import day_before
 from services.recruitment.grade_ladder import ladder
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from contracts.pay_catalogue import PayCatalogue
+    from eventlog.person_sealing import Identity
     from readmodels.establishment import Establishment, PostState
     from readmodels.workforce import AtRisk, Contract, Freeze, Workforce
     from services.recruitment.grade_ladder import Ranks
@@ -29,6 +32,9 @@ class Scene:
     establishment: Establishment
     pay: PayCatalogue
     policy: TenantPolicy = field(default_factory=TenantPolicy)
+    people: Mapping[str, Identity] | None = None
+    """The pseudonym and sealed reference of each person the commands decided name (from the
+    key store); None where there is no key store (pure tests, benchmarks)."""
 
     def post(self, post_id: str, day: str) -> PostState | None:
         """The post on `day`, or None."""
