@@ -54,12 +54,13 @@ return 1
 """Take or renew a lease (KEYS[1]) for ARGV[1] for ARGV[2] ms; 1 if ARGV[1] holds it now."""
 
 RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], 1) end
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIREAT', KEYS[1], 1) end
 return 0
 """
-"""End a lease (KEYS[1]) within a millisecond, only if ARGV[1] holds it.
+"""End a lease (KEYS[1]) at once, only if ARGV[1] holds it.
 
-An expiry rather than a DEL: no service's Redis user may delete keys (eventlog.redis_users)."""
+An expiry in the past rather than a DEL: the Redis users (eventlog.redis_users) may expire only
+their lease keys, and delete nothing."""
 
 BEAT = """
 local now = redis.call('TIME')

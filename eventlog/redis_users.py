@@ -9,10 +9,13 @@ with a fixed list of commands: no `FLUSH*`, `CONFIG`, `CLIENT KILL|PAUSE`, `SCRI
 Two renderings of the same table:
 
 - **Redis 6.2** (the bundled server) has no selectors: a user's commands apply to all its keys,
-  so a service may also append to a stream it follows. Such an entry cannot carry the owner's
-  head signature (eventlog.head_signing), so `estab verify` names it.
+  so a service may also append to a stream it follows, or replace one of its own keys with the
+  `SET` its leases need. Such an entry cannot carry the owner's head signature
+  (eventlog.head_signing), and a replaced stream fails a checkpoint, so `estab verify` names
+  either.
 - **Redis 7** adds selectors: a followed stream is read-only (`%R~`) except for the consumer
-  group commands, so no service can append to another's stream or trim any.
+  group commands, and `SET`/`PEXPIREAT` reach only a service's lease keys, so no service can
+  append to another's stream, or trim or replace any.
 
 What no Redis ACL can express is a consumer group's name: a service that may `XACK` on a stream
 may ack any group there. Its own streams and the streams it follows are the only ones it can
@@ -92,8 +95,6 @@ WRITES = (
     "+hset",
     "+hsetnx",
     "+sadd",
-    "+set",
-    "+pexpire",
     "+zadd",
     "+zrem",
     "+zremrangebyscore",
@@ -105,6 +106,8 @@ WRITES = (
     "+script|load",
     "+script|exists",
 )
+LEASES = ("+get", "+set", "+pexpireat")
+"""On a service's lease keys only (Redis 7): `SET` or an expiry would replace or drop any key."""
 ERASURE = ("+xdel", "+hdel")
 
 
@@ -133,8 +136,12 @@ class ServiceAccess:
         """Every followed stream, the tenant registry included (unless the service owns it)."""
         return self.follows if self.owns_registry else (*self.follows, TENANT_EVENTS)
 
+    def lease_pattern(self) -> str:
+        """The keys of the service's consumer leases (eventlog.consumer_leases)."""
+        return f"{{*}}:{self.service}.lease"
+
     def commands(self) -> tuple[str, ...]:
-        """Every command the service's user may run."""
+        """Every command the service's user may run on its own keys (leases aside)."""
         return (*CONNECTION, *READS, *GROUPS, *WRITES, *(ERASURE if self.erases else ()))
 
 
@@ -160,12 +167,13 @@ def _flat(access: ServiceAccess) -> list[str]:
     for stream in access.followed():
         read, write = access.followed_patterns(stream)
         keys += [*read, *write]
-    return [*(f"~{key}" for key in keys), "-@all", *access.commands(), *QUIETED]
+    return [*(f"~{key}" for key in keys), "-@all", *access.commands(), *LEASES, *QUIETED]
 
 
 def _selectors(access: ServiceAccess) -> list[str]:
     """Redis 7: own keys with every command; followed streams read-only but for groups."""
     rules = [*(f"~{key}" for key in access.own_patterns()), "-@all", *access.commands()]
+    rules.append(f"(~{access.lease_pattern()} {' '.join(LEASES)})")
     for stream in access.followed():
         read, write = access.followed_patterns(stream)
         readable = " ".join(f"%R~{key}" for key in read)
