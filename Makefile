@@ -7,7 +7,7 @@ UV := $(TOOLS)/bin/uv
 PACKAGES := contracts readmodels eventlog services cli scenarios importing bench tests
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup demo test lint unit integration e2e faults bench bench-smoke clean
+.PHONY: setup demo test lint unit integration e2e faults bench bench-smoke soak clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -29,10 +29,16 @@ lint: setup
 
 # After the suite, the scale benchmark at smoke size (~10,000 events, a few minutes), so it
 # never rots: it fails on an error or a stage that never catches up, never on a missed target,
-# and writes only bench/results/smoke.json (git-ignored).
+# and writes only bench/results/smoke.json (git-ignored). Then half a minute of the soak, which
+# fails on anything lost, duplicated or uncosted and records nothing.
 test: lint
 	$(UV) run pytest
 	$(UV) run python bench/scale.py --smoke
+	$(UV) run python bench/soak.py --minutes 0.5 --no-record
+
+# Five minutes of writes with faults injected (docs/RELIABILITY.md); appends to bench/RESULTS.md.
+soak: setup
+	$(UV) run python bench/soak.py --minutes 5
 
 unit: setup
 	$(UV) run pytest tests/unit

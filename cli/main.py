@@ -45,7 +45,7 @@ from cli.person_commands import person_app
 from cli.redis_acl_command import redis_acl
 from cli.render import ledger_table, savings_lines, structure_table
 from cli.stack_calls import bearer_header, call
-from cli.stack_commands import make_tokens, show_status, show_token
+from cli.stack_commands import make_signing_keys, make_tokens, show_status, show_token
 from cli.stack_file import StackAddress, service_urls, write_stack
 from cli.status_file import clear_status
 from cli.supervising import supervise_until_signal
@@ -67,6 +67,7 @@ app.command(name="status")(show_status)
 app.command(name="redis-acl")(redis_acl)
 app.command(name="token")(show_token)
 app.command(name="tokens")(make_tokens)
+app.command(name="signing-keys")(make_signing_keys)
 app.command()(verify)
 app.command(name="checkpoint")(save_checkpoint)
 

@@ -1,4 +1,4 @@
-"""`estab status`, `estab token` and `estab tokens`: the local stack's processes and tokens."""
+"""`estab status`, `token`, `tokens` and `signing-keys`: the stack's processes and secrets."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from cli.credentials import tokens_path
 from cli.options import DATA, DataDir, console, errors
 from cli.stack_file import read_stack
 from cli.status_file import read_status
+from cli.supervisor import SERVICES
 from eventlog.access import Role  # noqa: TC001 - typer reads annotations at runtime
+from eventlog.signing_keys import PUBLIC_SUFFIX, ensure_signing_key
 from eventlog.token_file import TokensFileError, ensure_tokens, role_token
 
 
@@ -67,3 +69,16 @@ def make_tokens(
         errors.print(str(error), markup=False)
         raise typer.Exit(1) from None
     console.print(f"{'Made' if made else 'Kept the existing'} tokens file {path}", markup=False)
+
+
+def make_signing_keys(
+    folder: Annotated[Path, typer.Argument(help="where to keep them, e.g. deploy/keys")],
+) -> None:
+    """Make each service's Ed25519 signing key (SERVICE.key, 0600, and SERVICE.pub.json).
+
+    Existing keys are kept: a new key would make every head signed before it unverifiable
+    without the old public key.
+    """
+    for spec in SERVICES:
+        path = ensure_signing_key(folder, spec.name)
+        console.print(f"{spec.name}: {path} (public: {spec.name}{PUBLIC_SUFFIX})", markup=False)

@@ -75,6 +75,8 @@ def now(request: Request) -> str:
 def as_caller(request: Request, command: Any) -> Any:
     """`command` with its actor set to the identity of the request's token.
 
+    Its correlation id, unless the body gives one, is the request's (eventlog.correlation).
+
     Over HTTP the token says who asks; a body may name whom it acts for in `on_behalf_of`, but
     it may not name an actor of its own.
     """
@@ -87,7 +89,10 @@ def as_caller(request: Request, command: Any) -> Any:
             "name whom you act for in on_behalf_of",
             [{"loc": ["body", "actor"], "msg": "set by the bearer token", "type": "value_error"}],
         )
-    return command.model_copy(update={"actor": identity})
+    update = {"actor": identity}
+    if "correlation_id" in type(command).model_fields and command.correlation_id is None:
+        update["correlation_id"] = request.state.correlation_id
+    return command.model_copy(update=update)
 
 
 async def run_command(request: Request, log: CommandLog[Any, Any], command: Any) -> Accepted:

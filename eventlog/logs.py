@@ -1,8 +1,9 @@
 """structlog, set up once per process: JSON when not on a terminal, readable on one.
 
-Every line carries `service`; handlers bind `tenant`, `event_id` and `correlation_id` through
-contextvars, so they appear on every line logged while a message is handled. Standard-library
-loggers (uvicorn, FastStream) go through the same processors.
+Every line carries `service`; an HTTP request binds its `correlation_id` through contextvars
+(eventlog.correlation), so it is on every line logged while the request is handled, and a
+consumer's line for each batch lists the batch's `correlation_ids`. Standard-library loggers
+(uvicorn, FastStream) go through the same processors.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ from eventlog.consumer_leases import (
     LeasedSubscription,
     keep_leases,
 )
+from eventlog.correlation import install_correlation
 from eventlog.health import install_health
 from eventlog.http_access import authorised
 from eventlog.key_route import install_keys
@@ -139,6 +140,12 @@ def service_app(spec: ServiceSpec[LogT], settings: Settings, clock: Clock) -> Fa
         description=spec.description,
         lifespan=lifespan,
     )
+    _install(app, spec)
+    return app
+
+
+def _install(app: FastAPI, spec: ServiceSpec[Any]) -> None:
+    """The service's routes and what every request passes through."""
     app.state.service = spec.name
     app.add_middleware(BodyLimit)
     install_problem_handlers(app)
@@ -146,7 +153,7 @@ def service_app(spec: ServiceSpec[LogT], settings: Settings, clock: Clock) -> Fa
     install_health(app, spec.name)
     install_keys(app, spec.name)
     install_metrics(app)
-    return app
+    install_correlation(app)
 
 
 def _secure(app: FastAPI, service: str, settings: Settings) -> None:

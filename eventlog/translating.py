@@ -146,7 +146,21 @@ class TranslatingHandler(Generic[CommandT]):
             received=len(deliveries),
             recorded=sum(isinstance(outcome, Accepted) for outcome in outcomes),
             rejected=len(refusals),
+            correlation_ids=_correlations(read),
         )
+
+
+CORRELATIONS_LOGGED = 20
+"""At most this many of a batch's correlation ids on its log line."""
+
+
+def _correlations(read: list[Read]) -> list[str]:
+    """The distinct correlation ids of a batch's messages, in order (the first few)."""
+    found: dict[str, None] = {}
+    for item in read:
+        if isinstance(item.message, dict) and isinstance(item.message.get("correlation_id"), str):
+            found.setdefault(item.message["correlation_id"], None)
+    return list(found)[:CORRELATIONS_LOGGED]
 
 
 def command_stream_handler(

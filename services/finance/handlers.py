@@ -107,6 +107,7 @@ class CostConsumer(TranslatingHandler[fi.PublishCostChanges]):
             {
                 "cause_event_id": body.get("event_id"),
                 "cause_type": kind,
+                "correlation_id": body.get("correlation_id"),
                 "effective_date": body.get("effective_date"),
                 "figures": figures,
             }
