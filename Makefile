@@ -4,7 +4,7 @@
 UV_VERSION := 0.13.9
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
-PACKAGES := contracts readmodels eventlog services cli scenarios importing bench tests
+PACKAGES := contracts readmodels eventlog services cli scenarios importing exporting bench tests
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: setup demo test lint unit integration e2e faults bench bench-smoke soak clean

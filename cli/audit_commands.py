@@ -1,13 +1,17 @@
-"""`estab verify` and `estab checkpoint`: the auditors' checks on the raw log, no service used."""
+"""`estab verify` and `estab checkpoint`: the auditors' checks on the raw log, no service used.
+
+`estab replay` runs the same verification first (`verified_or_exit`) and folds only a sound log.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.console import Console  # noqa: TC002 - typer reads annotations at runtime
 
 from cli.audit import checkpoint_now, verify_all
 from cli.options import DATA, DataDir, RedisUrl, console, errors, redis_url_for
@@ -57,20 +61,37 @@ def verify(
     trusted = _trusted(keys, data_dir, saved)
     url = redis_url_for(redis_url, data_dir)
     results = asyncio.run(verify_all(url, tenant or [], trusted, saved))
-    bad = False
+    if not results:
+        console.print("No event streams found.")
+    if not _reported(results, console):
+        raise typer.Exit(1)
+
+
+def _reported(results: list[tuple[str, str, Any]], out: Console) -> bool:
+    """Print one line per stream verified (broken ones to stderr); whether all were sound."""
+    sound = True
     for name, stream, report in results:
         if report.ok:
-            console.print(f"[green]ok[/green]  {name} {stream}: {report.events} events")
+            out.print(f"[green]ok[/green]  {name} {stream}: {report.events} events")
             continue
-        bad = True
+        sound = False
         broken = report.first_break
         errors.print(
             f"[red]BROKEN[/red] {name} {stream}: entry {broken.entry_id} "
             f"(event {broken.event_id}, sequence {broken.sequence}): {broken.reason}"
         )
-    if not results:
-        console.print("No event streams found.")
-    if bad:
+    return sound
+
+
+def verified_or_exit(url: str, tenant: str, data_dir: Path) -> None:
+    """Verify the tenant's streams before a replay folds them; exit 1 naming a broken one.
+
+    The lines go to stderr, so a replay's `--json` stays one JSON document.
+    """
+    trusted = _trusted(None, data_dir, None)
+    results = asyncio.run(verify_all(url, [tenant], trusted))
+    if not _reported(results, errors):
+        errors.print("Not replayed: the log does not verify (--no-verify to replay it anyway).")
         raise typer.Exit(1)
 
 

@@ -19,10 +19,11 @@ import orjson
 import typer
 
 from cli.audit import replay_ledger, replay_structure
-from cli.audit_commands import save_checkpoint, verify
+from cli.audit_commands import save_checkpoint, verified_or_exit, verify
 from cli.credentials import TOKEN_ENV, bearer
 from cli.data_dir_lock import DataDirInUseError, holding
 from cli.demo import DEMO_TENANTS, run_demo
+from cli.export_command import export
 from cli.import_command import import_establishment
 from cli.loading import TenantNotProvisionedError, load_file
 from cli.options import (
@@ -65,6 +66,7 @@ app.add_typer(person_app, name="person")
 app.command(name="import")(import_establishment)
 app.command(name="status")(show_status)
 app.command(name="redis-acl")(redis_acl)
+app.command(name="export")(export)
 app.command(name="token")(show_token)
 app.command(name="tokens")(make_tokens)
 app.command(name="signing-keys")(make_signing_keys)
@@ -368,11 +370,16 @@ def replay(
     fy: Annotated[
         int | None, typer.Option(help="also the budget ledger of this financial year")
     ] = None,
+    no_verify: Annotated[
+        bool, typer.Option("--no-verify", help="replay even a log that does not verify")
+    ] = False,
 ) -> None:
-    """Rebuild the structure (and a ledger) straight from the streams, without the services."""
+    """Verify the tenant's log, then rebuild the structure (and a ledger) from it alone."""
     day = as_of or date.today().isoformat()  # noqa: DTZ011 - a calendar date, as people mean it
     moment = format_timestamp(parse_timestamp(known_at)) if known_at else None
     url = redis_url_for(redis_url, data_dir)
+    if not no_verify:
+        verified_or_exit(url, tenant, data_dir)
     view = asyncio.run(replay_structure(url, tenant, day, moment, org_unit))
     _print_structure(view, as_json)
     if fy is not None:

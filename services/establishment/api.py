@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from contracts import establishment as est
 from contracts.calendar import Day  # noqa: TC001 - FastAPI reads route annotations
 from contracts.rejections import Reason
-from contracts.streams import DEFAULT_TENANT
+from contracts.streams import DEFAULT_TENANT, ESTABLISHMENT_EVENTS, RECRUITMENT_EVENTS
 from eventlog.http_params import (
     AsOf,
     KnownAt,
@@ -179,7 +179,14 @@ async def get_structure(
     establishment = await _tenant(request, x_tenant)
     projection = await establishment.known_at(stamp)
     staffing = await establishment.staffing.known_at(stamp)
-    stamps = {"as_of": day.isoformat(), "known_at": stamp or now(request)}
+    stamps: dict[str, Any] = {
+        "as_of": day.isoformat(),
+        "known_at": stamp or now(request),
+        "log_position": {
+            ESTABLISHMENT_EVENTS: projection.entry_id,
+            RECRUITMENT_EVENTS: staffing.entry_id,
+        },
+    }
     try:
         body = structure_json(projection, day.isoformat(), org_unit_id, staffing, stamps)
     except UnknownOrgUnitError as error:

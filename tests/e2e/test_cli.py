@@ -59,7 +59,8 @@ async def seed(redis: Redis, tenant: str) -> None:
 async def test_verify_and_replay_read_redis_directly(
     redis: Redis, redis_url: str, tenant: str, tamper: Any
 ) -> None:
-    """Verify counts the events and names a tampered entry; replay prints totals and a ledger."""
+    """Verify counts the events and names a tampered entry; replay prints totals and a ledger,
+    and refuses the tampered log (exit 1, the same message) unless told `--no-verify`."""
     await seed(redis, tenant)
     ok = estab("verify", "--redis-url", redis_url, "--tenant", tenant)
     assert ok.returncode == 0, ok.stderr
@@ -104,6 +105,15 @@ async def test_verify_and_replay_read_redis_directly(
     assert broken.returncode == 1
     assert entry_id in broken.stderr
     assert event_id in broken.stderr
+    common = ("--redis-url", redis_url, "--tenant", tenant, "--as-of", "2018-04-01", "--json")
+    refused = estab("replay", *common)
+    assert refused.returncode == 1
+    assert refused.stdout == ""
+    assert entry_id in refused.stderr
+    assert "Not replayed" in refused.stderr
+    anyway = estab("replay", *common, "--no-verify")
+    assert anyway.returncode == 0, anyway.stderr
+    assert "Chief Officer Everything" in anyway.stdout
 
 
 def test_every_bundled_scenario_loads_and_loading_again_records_nothing(
