@@ -8,17 +8,17 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console  # noqa: TC002 - typer reads annotations at runtime
 
+from cli.archive_commands import archive_sound, opened
 from cli.audit import checkpoint_now, verify_all
+from cli.chain_reports import keys_folder, public_keys_or_exit, reported
 from cli.options import DATA, DataDir, RedisUrl, console, errors, redis_url_for
 from eventlog.checkpoints import Checkpoint
 from eventlog.clock import format_timestamp
 from eventlog.head_signing import TrustedKeys
-from eventlog.signing_keys import KEYS_FOLDER, SigningKeyError, public_keys_in
 
 KeysDir = Annotated[
     Path | None,
@@ -28,12 +28,8 @@ KeysDir = Annotated[
 
 def _trusted(keys: Path | None, data_dir: Path, checkpoint: Checkpoint | None) -> TrustedKeys:
     """The public keys to check signed heads with, or exit saying which file is broken."""
-    folder = keys or data_dir / KEYS_FOLDER
-    try:
-        found = public_keys_in(folder)
-    except SigningKeyError as error:
-        errors.print(str(error), markup=False)
-        raise typer.Exit(2) from None
+    folder = keys_folder(keys, data_dir)
+    found = public_keys_or_exit(folder)
     trusted = TrustedKeys([*found, *(checkpoint.keys if checkpoint else [])])
     if not trusted:
         errors.print(f"Signatures not checked: no public keys in {folder} (--keys)", markup=False)
@@ -49,8 +45,15 @@ def verify(
     keys: KeysDir = None,
     redis_url: RedisUrl = None,
     data_dir: DataDir = DATA,
+    archive: Annotated[
+        Path | None, typer.Option(help="verify this archive (estab export --format jsonl)")
+    ] = None,
 ) -> None:
     """Check every stream's hash chain and signed heads; exit 1 naming the first bad event."""
+    if archive is not None:
+        if not archive_sound(opened(archive), keys, data_dir, console):
+            raise typer.Exit(1)
+        return
     saved = None
     if checkpoint is not None:
         try:
@@ -63,24 +66,8 @@ def verify(
     results = asyncio.run(verify_all(url, tenant or [], trusted, saved))
     if not results:
         console.print("No event streams found.")
-    if not _reported(results, console):
+    if not reported(results, console):
         raise typer.Exit(1)
-
-
-def _reported(results: list[tuple[str, str, Any]], out: Console) -> bool:
-    """Print one line per stream verified (broken ones to stderr); whether all were sound."""
-    sound = True
-    for name, stream, report in results:
-        if report.ok:
-            out.print(f"[green]ok[/green]  {name} {stream}: {report.events} events")
-            continue
-        sound = False
-        broken = report.first_break
-        errors.print(
-            f"[red]BROKEN[/red] {name} {stream}: entry {broken.entry_id} "
-            f"(event {broken.event_id}, sequence {broken.sequence}): {broken.reason}"
-        )
-    return sound
 
 
 def verified_or_exit(url: str, tenant: str, data_dir: Path) -> None:
@@ -90,7 +77,7 @@ def verified_or_exit(url: str, tenant: str, data_dir: Path) -> None:
     """
     trusted = _trusted(None, data_dir, None)
     results = asyncio.run(verify_all(url, [tenant], trusted))
-    if not _reported(results, errors):
+    if not reported(results, errors):
         errors.print("Not replayed: the log does not verify (--no-verify to replay it anyway).")
         raise typer.Exit(1)
 

@@ -5,7 +5,9 @@ establishment, the ledgers and the savings statement from finance), so a total i
 the API's total to the penny. `--format xlsx` writes one workbook; `--format csv` a folder with
 one file per sheet. Sheets: Structure (one row per post on `--as-of`), Ledger (the financial
 year by org unit, grade and funding, budget and forecast), Savings (with `--from/--to`), Notes
-(what it was made from, the log positions read, unpriced posts).
+(what it was made from, the log positions read, unpriced posts). `--format jsonl` is the
+tenant's whole history instead, read straight from Redis: every stream of every service, as an
+archive `estab verify --archive` and `estab replay --archive` read with no Redis at all.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Annotated, Any
 
 import typer
 
+from cli.archive_commands import export_archive
 from cli.options import (
     DATA,
     AsOf,
@@ -25,9 +28,11 @@ from cli.options import (
     FinanceUrl,
     KnownAt,
     OrgUnit,
+    RedisUrl,
     Tenant,
     console,
     errors,
+    redis_url_for,
     url_for,
 )
 from cli.stack_calls import call
@@ -47,6 +52,7 @@ class ExportFormat(StrEnum):
 
     XLSX = "xlsx"
     CSV = "csv"
+    JSONL = "jsonl"
 
 
 def _fy_of(day: str) -> int:
@@ -73,8 +79,12 @@ def export(
     data_dir: DataDir = DATA,
     url: EstablishmentUrl = None,
     finance_url: FinanceUrl = None,
+    redis_url: RedisUrl = None,
 ) -> None:
-    """Export a tenant's structure, ledgers and savings to xlsx or CSV."""
+    """Export the structure, ledgers and savings (xlsx, CSV), or the whole history (jsonl)."""
+    if export_format is ExportFormat.JSONL:
+        export_archive(tenant, out, redis_url_for(redis_url, data_dir), data_dir)
+        return
     if (start is None) != (end is None):
         errors.print("Give both --from and --to for the savings statement, or neither.")
         raise typer.Exit(2)

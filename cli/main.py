@@ -12,13 +12,14 @@ import os
 import sys
 from datetime import date
 from pathlib import Path  # noqa: TC003 - typer reads annotations at runtime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import httpx
 import orjson
 import typer
 
-from cli.audit import replay_ledger, replay_structure
+from cli.archive_commands import archive_sound, opened
+from cli.audit import replay_views
 from cli.audit_commands import save_checkpoint, verified_or_exit, verify
 from cli.credentials import TOKEN_ENV, bearer
 from cli.data_dir_lock import DataDirInUseError, holding
@@ -54,6 +55,9 @@ from cli.supervisor import Durability, Stack, StartupError
 from contracts.tenancy import ProvisionTenant
 from eventlog.clock import format_timestamp, parse_timestamp
 from scenarios.loader import ScenarioError, bundled_scenarios
+
+if TYPE_CHECKING:
+    from eventlog.archive import Archive
 
 app = typer.Typer(
     help="Establishment control: posts and structures on any date, as known at any time.",
@@ -373,17 +377,26 @@ def replay(
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="replay even a log that does not verify")
     ] = False,
+    archive: Annotated[
+        Path | None, typer.Option(help="replay this archive instead of Redis (no Redis needed)")
+    ] = None,
 ) -> None:
     """Verify the tenant's log, then rebuild the structure (and a ledger) from it alone."""
     day = as_of or date.today().isoformat()  # noqa: DTZ011 - a calendar date, as people mean it
     moment = format_timestamp(parse_timestamp(known_at)) if known_at else None
-    url = redis_url_for(redis_url, data_dir)
-    if not no_verify:
-        verified_or_exit(url, tenant, data_dir)
-    view = asyncio.run(replay_structure(url, tenant, day, moment, org_unit))
+    if archive is not None:
+        kept = opened(archive)
+        if not no_verify and not archive_sound(kept, None, data_dir, errors):
+            errors.print("Not replayed: the archive does not verify (--no-verify to replay it).")
+            raise typer.Exit(1)
+        source: str | Archive = kept
+    else:
+        source = redis_url_for(redis_url, data_dir)
+        if not no_verify:
+            verified_or_exit(source, tenant, data_dir)
+    view, books = asyncio.run(replay_views(source, tenant, day, moment, org_unit, fy))
     _print_structure(view, as_json)
-    if fy is not None:
-        books = asyncio.run(replay_ledger(url, tenant, fy, day, moment, "org_unit"))
+    if books is not None:
         if as_json:
             _print_json(books)
         else:

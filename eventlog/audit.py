@@ -12,15 +12,16 @@ import orjson
 
 from contracts.streams import EVENT_STREAMS, StoreKeys
 from eventlog.checkpoints import SavedHead
-from eventlog.hashchain import ChainReport, ChainVerifier
 from eventlog.head_signing import SIGNATURE_FIELD
 from eventlog.store import DATA_FIELD, PAGE, EventStore
+from eventlog.store_audit import StoreAudit
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
     from redis.asyncio import Redis
 
+    from eventlog.hashchain import ChainReport
     from eventlog.head_signing import TrustedKeys
 
 
@@ -57,47 +58,16 @@ async def verify_store(
     last event must end a signed batch (eventlog.head_signing); with a `saved` head from a
     checkpoint, the stream must still hold that event with that hash (eventlog.checkpoints).
     """
-    verifier = ChainVerifier()
-    signed_end = True
-    last: tuple[str, bytes] = ("(end)", b"")
-    """The last entry walked: where a problem with the end is reported."""
-    async for entry_id, raw, signature in _entries(redis, keys.stream):
-        if not verifier.feed(entry_id, raw):
-            return verifier.finish(None, None)
-        last = (entry_id, raw)
-        signed_end = signature is not None
-        if trusted and signature is not None:
-            problem = trusted.problem(keys.stream, verifier.events, verifier.prev_hash, signature)
-            if problem is not None:
-                return verifier.fail(entry_id, raw, problem)
-        if saved and verifier.events == saved.sequence and verifier.prev_hash != saved.hash:
-            return verifier.fail(
-                entry_id,
-                raw,
-                f"event {saved.sequence} is not the one the checkpoint recorded: the log was "
-                "rewritten since",
-            )
+    audit = StoreAudit(keys.stream, trusted, saved)
+    async for entry_id, raw, signature in stream_entries(redis, keys.stream):
+        failed = audit.feed(entry_id, raw, signature)
+        if failed is not None:
+            return failed
     head = await EventStore(redis, keys).head()
-    report = verifier.finish(head.hash if head.sequence else None, head.sequence)
-    problem = _end_problem(verifier.events, signed_end, trusted, saved) if report.ok else None
-    return report if problem is None else verifier.fail(*last, problem)
+    return audit.finish(head.hash if head.sequence else None, head.sequence)
 
 
-def _end_problem(
-    events: int, signed_end: bool, trusted: TrustedKeys | None, saved: SavedHead | None
-) -> str | None:
-    """What is wrong with where a whole, unbroken chain ends (None: nothing)."""
-    if trusted and events and not signed_end:
-        return "the last event ends no signed head: it was appended by hand"
-    if saved and events < saved.sequence:
-        return (
-            f"the stream ends at event {events} but the checkpoint recorded event "
-            f"{saved.sequence}: the log lost events since (trimmed, or rolled back)"
-        )
-    return None
-
-
-async def _entries(redis: Redis, stream: str) -> AsyncIterator[tuple[str, bytes, str | None]]:
+async def stream_entries(redis: Redis, stream: str) -> AsyncIterator[tuple[str, bytes, str | None]]:
     """(entry id, body, head signature or None) of every entry, in pages."""
     start = "-"
     while True:

@@ -57,7 +57,15 @@ def seal_batch(drafts: Sequence[Draft], head: ChainHead, now: datetime) -> Seale
     return SealedBatch(bodies, stamp, head.sequence + len(drafts), prev_hash)
 
 
-class EventLog(Protocol):
+class PagedLog(Protocol):
+    """What a fold reads: a stream's entries in order, in pages (a live store or an archive)."""
+
+    def pages(self, after: str = "0-0", page: int = ...) -> AsyncIterator[list[tuple[str, bytes]]]:
+        """Entries after `after` to the end, as pages of at most `page` (entry id, raw body)."""
+        ...
+
+
+class EventLog(PagedLog, Protocol):
     """One tenant's hash-chained event stream with its version, idempotency and head bookkeeping.
 
     Entry ids are Redis stream ids (`<ms>-<seq>`, increasing); "0-0" means before the first.

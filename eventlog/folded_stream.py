@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from redis.asyncio import Redis
 
-    from eventlog.event_log import EventLog
+    from eventlog.event_log import EventLog, PagedLog
     from eventlog.snapshots import Pickled
 
 PAST_VIEWS = 8
@@ -67,7 +67,7 @@ ProjectionT = TypeVar("ProjectionT", bound=Projection)
 
 
 async def replay(
-    store: EventLog, projection: ProjectionT, known_at: str | None = None
+    store: PagedLog, projection: ProjectionT, known_at: str | None = None
 ) -> ProjectionT:
     """Fold into `projection` every event recorded at or before `known_at` (all if None).
 

@@ -12,9 +12,9 @@ from eventlog import folded_stream
 from readmodels.establishment import Establishment
 
 if TYPE_CHECKING:
-    from eventlog.event_log import EventLog
+    from eventlog.event_log import PagedLog
 
 
-async def replay(store: EventLog, known_at: str | None = None) -> Establishment:
+async def replay(store: PagedLog, known_at: str | None = None) -> Establishment:
     """The establishment of every event recorded at or before `known_at` (all if None)."""
     return await folded_stream.replay(store, Establishment(), known_at)

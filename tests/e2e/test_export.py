@@ -12,9 +12,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from driving import caught_up, estab, get, load, send
+from driving import estab, get
+from leeds_2018 import record_leeds_2018
 from openpyxl import load_workbook
-from seed_000 import BASIS
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -44,12 +44,7 @@ def _rows(sheet: Any) -> dict[str, list[Any]]:
 
 @pytest.fixture
 def seeded(services: dict[str, ServiceProcess], tenant: str) -> str:
-    for command in BASIS:
-        send(services, tenant, command)
-    load(services, tenant, "leeds_2018_children_and_families", "leeds_2018_postholders")
-    for service in services.values():
-        caught_up(service)
-    return tenant
+    return record_leeds_2018(services, tenant)
 
 
 def test_the_workbook_totals_are_the_apis_to_the_penny(

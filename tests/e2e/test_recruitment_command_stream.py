@@ -99,5 +99,9 @@ async def test_recruitment_commands_on_the_stream_become_events_or_rejections(
     ]
     assert rejections[2]["errors"][0]["loc"] == ["scp"]
     assert (await verify_stream(redis, tenant, RECRUITMENT_EVENTS)).ok
-    pending = await redis.xpending(stream_key(tenant, RECRUITMENT_COMMANDS), "recruitment")
-    assert pending["pending"] == 0
+
+    async def all_acked() -> bool:
+        found = await redis.xpending(stream_key(tenant, RECRUITMENT_COMMANDS), "recruitment")
+        return int(found["pending"]) == 0
+
+    await until_async(all_acked, "every command entry to be acknowledged", 20)

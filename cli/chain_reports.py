@@ -1,0 +1,54 @@
+"""How verification is said, and the public keys it is checked against.
+
+One line per stream, a broken one named on stderr; keys from a folder of `*.pub.json`, where a
+broken file ends the command.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from cli.options import errors
+from eventlog.signing_keys import KEYS_FOLDER, SigningKeyError, public_keys_in
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from eventlog.head_signing import PublicKey
+
+
+def keys_folder(keys: Path | None, data_dir: Path) -> Path:
+    """Where the trusted public keys are: `--keys`, else DATA_DIR/keys."""
+    return keys or data_dir / KEYS_FOLDER
+
+
+def public_keys_or_exit(folder: Path) -> list[PublicKey]:
+    """The public keys in `folder` (none if it is missing), or exit 2 naming a broken file."""
+    try:
+        return public_keys_in(folder)
+    except SigningKeyError as error:
+        errors.print(str(error), markup=False)
+        raise typer.Exit(2) from None
+
+
+def reported(results: list[tuple[str, str, Any]], out: Console) -> bool:
+    """Print (tenant, stream, report) results; whether every stream was sound.
+
+    A broken one names the stream, the entry id, the event id, its sequence and what is wrong.
+    """
+    sound = True
+    for name, stream, report in results:
+        if report.ok:
+            out.print(f"[green]ok[/green]  {name} {stream}: {report.events} events")
+            continue
+        sound = False
+        broken = report.first_break
+        errors.print(
+            f"[red]BROKEN[/red] {name} {stream}: entry {broken.entry_id} "
+            f"(event {broken.event_id}, sequence {broken.sequence}): {broken.reason}"
+        )
+    return sound
