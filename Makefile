@@ -15,7 +15,12 @@ $(UV):
 
 # Bytecode is compiled once here: where PYTHONDONTWRITEBYTECODE is set (as on CI), every service
 # process would otherwise compile FastAPI, pydantic and redis again, ~2.5 s of each start.
+# The org chart is laid out by Graphviz's `dot` (Debian's graphviz), installed here if missing.
 setup: $(UV)
+	@command -v dot >/dev/null || { echo "Installing graphviz (apt-get) for the org chart"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) \
+	  apt-get install -y -qq --no-install-recommends graphviz >/dev/null; }
 	$(UV) sync --frozen --compile-bytecode
 	$(UV) run python -m compileall -q $(PACKAGES)
 

@@ -21,6 +21,7 @@ import typer
 from cli.archive_commands import archive_sound, opened
 from cli.audit import replay_views
 from cli.audit_commands import save_checkpoint, verified_or_exit, verify
+from cli.chart_commands import chart_app
 from cli.credentials import TOKEN_ENV, bearer
 from cli.data_dir_lock import DataDirInUseError, holding
 from cli.demo import DEMO_TENANTS, run_demo
@@ -67,6 +68,7 @@ app = typer.Typer(
 tenant_app = typer.Typer(help="Provision and list tenants (organisations).", no_args_is_help=True)
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(person_app, name="person")
+app.add_typer(chart_app, name="chart")
 app.command(name="import")(import_establishment)
 app.command(name="status")(show_status)
 app.command(name="redis-acl")(redis_acl)

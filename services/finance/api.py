@@ -28,6 +28,7 @@ from eventlog.http_params import (
     tenant_log,
 )
 from eventlog.problems import ProblemError
+from services.finance.chart_routes import router as charts
 from services.finance.costing import FORECAST, Policy
 from services.finance.funding import sensitivity, stream_view
 from services.finance.ledger import UnknownOrgUnitError, ledger
@@ -159,3 +160,6 @@ async def get_sensitivity(
         return sensitivity(books, fy, months, org_unit_id)
     except UnknownOrgUnitError as error:
         raise _not_found(error) from None
+
+
+router.include_router(charts)

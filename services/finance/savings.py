@@ -166,3 +166,25 @@ def statement(
         },
         **listing(books, unpriced, count_days=False),
     }
+
+
+def baseline(
+    books: Books, start: str, end: str, policy: Policy, org_unit_id: str | None = None
+) -> Decimal:
+    """The base-budget cost of the unit's posts on `start`, at the statement's price base.
+
+    Where a savings chart starts; externally funded posts are outside the base budget.
+    """
+    priced = Policy(
+        explicit_costs=policy.explicit_costs,
+        price_on=policy.price_on or end,
+        rates_on=policy.rates_on,
+    )
+    units = scope(books, org_unit_id, start)
+    unpriced = Unpriced()
+    total = ZERO
+    for post_id in sorted(books.establishment.posts):
+        post = books.post(post_id, start)
+        if post is not None and _within(post, units) and not _external(post):
+            total += _cost(books, post_id, post, priced, unpriced)
+    return total
