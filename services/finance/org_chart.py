@@ -3,10 +3,10 @@
 Finance draws it because it is the one service that knows everything the chart shows: the org
 units and posts (establishment's stream), who is in post and who is at risk (recruitment's) and
 what each unit costs (its own ledger). Each org unit is a box, nested as the units are, labelled
-with its FTE and annual cost; inside it its posts, linked by reporting line, filled by state:
-vacant (nobody holds all its FTE), holder at risk (the post's deletion is recorded and its
-holder placed at risk), or filled. Past `COLLAPSE_AT` posts a chart of posts is unreadable, so
-each unit becomes one box with its counts instead.
+with its posts, FTE and annual cost, its sub-units' included; inside it its posts, linked by
+reporting line, filled by state: vacant (nobody holds all its FTE), holder at risk (the post's
+deletion is recorded and its holder placed at risk), or filled. Past `COLLAPSE_AT` posts a chart
+of posts is unreadable, so each unit becomes one box with its counts instead.
 """
 
 from __future__ import annotations
@@ -49,6 +49,13 @@ class UnitFigures:
     vacant: int = 0
     at_risk: int = 0
     cost: str = "0.00"
+    children: int = 0
+    total_posts: int = 0
+    """With its sub-units' (as the label shows them); likewise the totals below."""
+    total_fte: Decimal = Decimal(0)
+    total_cost: Decimal = Decimal(0)
+    total_vacant: int = 0
+    total_at_risk: int = 0
 
 
 def _state(books: Books, post_id: str, post: PostState, day: str) -> str:
@@ -95,9 +102,10 @@ def org_chart(books: Books, day: str, org_unit_id: str | None = None) -> str:
         figures.vacant += state == VACANT
         figures.at_risk += state == AT_RISK
     graph = graphviz.Digraph(
-        "org", graph_attr={"rankdir": "TB", "fontname": FONT, "compound": "true"}
+        "org", graph_attr={"rankdir": "LR", "fontname": FONT, "compound": "true", "ranksep": "0.4"}
     )
     graph.attr("node", shape="box", style="rounded,filled", fontname=FONT, fontsize="10")
+    _roll_up(units)
     if len(posts) > COLLAPSE_AT:
         _collapsed(graph, units)
     else:
@@ -109,10 +117,38 @@ def org_chart(books: Books, day: str, org_unit_id: str | None = None) -> str:
     return str(graph.source)
 
 
+def _roll_up(units: dict[str, UnitFigures]) -> None:
+    """Give each unit its sub-units' totals as well as its own (deepest first)."""
+    depth: dict[str, int] = {}
+
+    def level(unit_id: str) -> int:
+        if unit_id not in depth:
+            parent = units[unit_id].parent_id
+            depth[unit_id] = 0 if parent not in units else level(str(parent)) + 1
+        return depth[unit_id]
+
+    for unit_id in sorted(units, key=level, reverse=True):
+        figures = units[unit_id]
+        parent = figures.parent_id
+        figures.total_posts += len(figures.posts)
+        figures.total_fte += figures.fte
+        figures.total_cost += Decimal(figures.cost)
+        figures.total_vacant += figures.vacant
+        figures.total_at_risk += figures.at_risk
+        if parent in units:
+            above = units[str(parent)]
+            above.total_posts += figures.total_posts
+            above.total_fte += figures.total_fte
+            above.total_cost += figures.total_cost
+            above.total_vacant += figures.total_vacant
+            above.total_at_risk += figures.total_at_risk
+            above.children += 1
+
+
 def _unit_label(figures: UnitFigures) -> str:
     return (
-        f"{figures.name}\n{len(figures.posts)} posts · {fte_text(figures.fte)} FTE · "
-        f"{_money(figures.cost)} a year"
+        f"{figures.name}\n{figures.total_posts} posts · {fte_text(figures.total_fte)} FTE · "
+        f"{_money(str(figures.total_cost))} a year"
     )
 
 
@@ -132,7 +168,7 @@ def _nested(
                 post, state = posts[post_id]
                 label = f"{post.title}\n{post.grade} · {fte_text(Decimal(post.fte))} FTE"
                 cluster.node(post_id, label, fillcolor=state)
-            if not figures.posts:
+            if not figures.posts and not figures.children:
                 cluster.node(f"{unit_id}__empty", "no posts", shape="plaintext", style="")
             _nested(cluster, units, posts, unit_id)
 
@@ -140,8 +176,9 @@ def _nested(
 def _collapsed(graph: graphviz.Digraph, units: dict[str, UnitFigures]) -> None:
     """One box per unit with its counts, linked to the unit it sits under."""
     for unit_id, figures in sorted(units.items()):
-        label = f"{_unit_label(figures)}\n{figures.vacant} vacant · {figures.at_risk} at risk"
-        fill = AT_RISK if figures.at_risk else VACANT if figures.vacant else FILLED
+        counts = f"{figures.total_vacant} vacant · {figures.total_at_risk} at risk"
+        label = f"{_unit_label(figures)}\n{counts}"
+        fill = AT_RISK if figures.total_at_risk else VACANT if figures.total_vacant else FILLED
         graph.node(unit_id, label, fillcolor=fill)
         if figures.parent_id in units:
             graph.edge(figures.parent_id, unit_id)

@@ -58,12 +58,13 @@ def test_a_chart_of_a_few_posts_draws_each_post_inside_its_unit() -> None:
 
 
 def test_a_chart_of_thousands_of_posts_collapses_to_one_box_per_unit() -> None:
-    """Past COLLAPSE_AT posts no post is drawn; each unit says its counts."""
+    """Past COLLAPSE_AT posts no post is drawn; each unit says its counts, sub-units included."""
     posts = COLLAPSE_AT * 2
     source = org_chart(_council(posts), "2020-06-01")
     assert "Officer" not in source
     assert f"{posts // UNITS} posts" in source
     assert f"{posts // UNITS} vacant" in source
+    assert f"TOP\n{posts} posts" in source  # a unit's box counts its sub-units' posts too
 
 
 def test_the_waterfall_ends_where_the_statement_says() -> None:
