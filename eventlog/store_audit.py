@@ -1,20 +1,42 @@
 """One event store's entries checked in order, wherever they are read from (pure).
 
 The same check for a live stream in Redis (eventlog.audit) and for a stream in an archive
-(eventlog.archive): every entry continues the hash chain, each signed head is signed by the
-stream owner's key (with `trusted` keys) and the last event ends a signed batch, the stream
-still holds what a checkpoint saw (with a `saved` head), and its end is the recorded head.
+(eventlog.archive): every entry continues the hash chain and matches its type's schema (its
+payload upcast first), each signed head is signed by the stream owner's key (with `trusted`
+keys) and the last event ends a signed batch, the stream still holds what a checkpoint saw
+(with a `saved` head), and its end is the recorded head.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import orjson
+from pydantic import ValidationError
+
+from contracts.registry import UnknownTypeError, parse_event
 from eventlog.hashchain import ChainReport, ChainVerifier
 
 if TYPE_CHECKING:
     from eventlog.checkpoints import SavedHead
     from eventlog.head_signing import TrustedKeys
+
+
+def schema_problem(raw: bytes) -> str | None:
+    """Why a stored event (whose hash is sound) does not match its type's schema, if it does not.
+
+    The payload is upcast to the current version first, as every reader sees it.
+    """
+    body = orjson.loads(raw)
+    try:
+        parse_event(body)
+    except UnknownTypeError:
+        return f"event type {body.get('type')!r} is not one any service records"
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return f"does not match the {body.get('type')} schema: {where}: {first['msg']}"
+    return None
 
 
 class StoreAudit:
@@ -44,6 +66,9 @@ class StoreAudit:
             )
             if problem is not None:
                 return verifier.fail(entry_id, raw, problem)
+        problem = schema_problem(raw)
+        if problem is not None:
+            return verifier.fail(entry_id, raw, problem)
         saved = self.saved
         if saved and verifier.events == saved.sequence and verifier.prev_hash != saved.hash:
             return verifier.fail(

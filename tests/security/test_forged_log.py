@@ -39,8 +39,21 @@ BATCHES = 4
 
 
 def _draft(number: int) -> Draft:
-    body = {"event_id": str(uuid4()), "type": "Noted", "payload": {"n": number}}
-    return Draft(body=body, aggregate_key=f"thing:{number}", expected_version=0)
+    """An org unit's creation, as establishment records it (verify checks the schema too)."""
+    unit = f"u{number}"
+    body = {
+        "event_id": str(uuid4()),
+        "type": "OrgUnitCreated",
+        "schema_version": 1,
+        "tenant": "forged",
+        "aggregate_type": "org_unit",
+        "aggregate_id": unit,
+        "aggregate_version": 1,
+        "effective_date": "2020-04-01",
+        "actor": "hr",
+        "payload": {"org_unit_id": unit, "name": f"Unit {number}", "parent_id": None},
+    }
+    return Draft(body=body, aggregate_key=f"org_unit:{unit}", expected_version=0)
 
 
 @pytest.fixture
@@ -75,7 +88,7 @@ async def _reseal(redis: Redis, keys: StoreKeys, edit_at: int, *, keep_signature
     for index, (entry_id, fields) in enumerate(entries):
         body = orjson.loads(fields[DATA_FIELD])
         if index == edit_at:
-            body["payload"] = {"n": -1}
+            body["payload"] = {**body["payload"], "name": "Renamed by hand"}
         body = seal({key: value for key, value in body.items() if key != "hash"}, prev)
         prev = body["hash"]
         written = {DATA_FIELD: orjson.dumps(body, option=orjson.OPT_SORT_KEYS)}
@@ -214,3 +227,18 @@ async def test_a_service_signs_what_it_appends_and_serves_its_key(
     assert report.events == 1
     entries = await _entries(redis, StoreKeys.for_stream(tenant, ESTABLISHMENT_EVENTS))
     assert SIGNATURE_FIELD in entries[-1][1]
+
+
+async def test_an_event_that_does_not_match_its_schema_fails_even_with_a_sound_chain(
+    redis: Redis,
+) -> None:
+    """A well-chained event whose payload its type does not allow is named, and why."""
+    keys = StoreKeys.for_stream(f"f-{uuid4().hex[:10]}", "establishment.events")
+    draft = _draft(1)
+    draft.body["payload"] = {"org_unit_id": "u1"}
+    await EventStore(redis, keys).append([draft], ChainHead.empty(), NOW)
+    report = await verify_store(redis, keys)
+    assert report.first_break is not None
+    assert report.first_break.reason.startswith(
+        "does not match the OrgUnitCreated schema: payload.name"
+    )
