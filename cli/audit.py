@@ -30,7 +30,7 @@ from services.finance.funding_book import FundingBook
 from services.finance.ledger import ledger
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from redis.asyncio import Redis
 
@@ -43,6 +43,7 @@ async def verify_all(
     tenants: list[str],
     trusted: TrustedKeys | None = None,
     checkpoint: Checkpoint | None = None,
+    advance: Callable[[int], object] | None = None,
 ) -> list[tuple[str, str, Any]]:
     """(tenant, stream, report) for every event stream of `tenants` (all tenants if empty).
 
@@ -64,7 +65,11 @@ async def verify_all(
             for stream in EVENT_STREAMS
         ]
         return [
-            (name, stream, await verify_store(redis, keys, trusted, heads.get(keys.stream)))
+            (
+                name,
+                stream,
+                await verify_store(redis, keys, trusted, heads.get(keys.stream), advance),
+            )
             for name, stream, keys in stores
         ]
     finally:

@@ -14,7 +14,7 @@ import typer
 
 from cli.archive_commands import archive_sound, opened
 from cli.audit import checkpoint_now, verify_all
-from cli.chain_reports import keys_folder, public_keys_or_exit, reported
+from cli.chain_reports import checking, keys_folder, public_keys_or_exit, reported
 from cli.options import DATA, DataDir, RedisUrl, console, errors, redis_url_for
 from eventlog.checkpoints import Checkpoint
 from eventlog.clock import format_timestamp
@@ -63,7 +63,8 @@ def verify(
             raise typer.Exit(2) from None
     trusted = _trusted(keys, data_dir, saved)
     url = redis_url_for(redis_url, data_dir)
-    results = asyncio.run(verify_all(url, tenant or [], trusted, saved))
+    with checking() as advance:
+        results = asyncio.run(verify_all(url, tenant or [], trusted, saved, advance))
     if not results:
         console.print("No event streams found.")
     if not reported(results, console):
@@ -76,7 +77,8 @@ def verified_or_exit(url: str, tenant: str, data_dir: Path) -> None:
     The lines go to stderr, so a replay's `--json` stays one JSON document.
     """
     trusted = _trusted(None, data_dir, None)
-    results = asyncio.run(verify_all(url, [tenant], trusted))
+    with checking() as advance:
+        results = asyncio.run(verify_all(url, [tenant], trusted, advance=advance))
     if not reported(results, errors):
         errors.print("Not replayed: the log does not verify (--no-verify to replay it anyway).")
         raise typer.Exit(1)

@@ -6,14 +6,17 @@ broken file ends the command.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from cli.options import errors
 from eventlog.signing_keys import KEYS_FOLDER, SigningKeyError, public_keys_in
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
     from rich.console import Console
@@ -52,3 +55,16 @@ def reported(results: list[tuple[str, str, Any]], out: Console) -> bool:
             f"(event {broken.event_id}, sequence {broken.sequence}): {broken.reason}"
         )
     return sound
+
+
+@contextmanager
+def checking() -> Iterator[Callable[[int], object]]:
+    """A progress line on stderr while events are checked (gone once done); its `advance`."""
+    columns = (
+        SpinnerColumn(),
+        TextColumn("Verifying: {task.completed:,} events"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=errors, transient=True) as bar:
+        task = bar.add_task("verify", total=None)
+        yield lambda count: bar.advance(task, count)

@@ -17,7 +17,7 @@ from eventlog.store import DATA_FIELD, PAGE, EventStore
 from eventlog.store_audit import StoreAudit
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Callable
 
     from redis.asyncio import Redis
 
@@ -51,8 +51,11 @@ async def verify_store(
     keys: StoreKeys,
     trusted: TrustedKeys | None = None,
     saved: SavedHead | None = None,
+    advance: Callable[[int], object] | None = None,
 ) -> ChainReport:
     """Walk one event store's chain from the first event and compare its end with the head.
+
+    `advance(n)` is told of each `n` events checked (a progress bar's).
 
     With `trusted` keys, every signed head must be signed by the stream owner's key and the
     last event must end a signed batch (eventlog.head_signing); with a `saved` head from a
@@ -63,6 +66,8 @@ async def verify_store(
         failed = audit.feed(entry_id, raw, signature)
         if failed is not None:
             return failed
+        if advance is not None:
+            advance(1)
     head = await EventStore(redis, keys).head()
     return audit.finish(head.hash if head.sequence else None, head.sequence)
 
