@@ -403,7 +403,7 @@ class History:
             "post_id": post.post_id,
             "person_ref": person,
             "end_date": iso(day),
-            "reason": "resigned",
+            "reason": "resignation",
         }
         return self._item(day, command)
 
