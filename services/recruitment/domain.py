@@ -12,7 +12,6 @@ after the deletion. A redeployment trial takes the at-risk contract's FTE into t
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,7 @@ from readmodels.workforce import CONTRACT, FREEZE, POST, TRIAL
 from services.recruitment.approvals import appointment_basis
 from services.recruitment.capacity import NONE, check_room, occupancy, post_fte
 from services.recruitment.grade_ladder import suitable
+from services.recruitment.person_identity import recorded_as
 
 if TYPE_CHECKING:
     from contracts.envelope import Message
@@ -360,36 +360,13 @@ def decide(command: rc.RecruitmentCommand, scene: Scene) -> list[EventDraft]:
     ref = getattr(command, "person_ref", None)
     if ref is None:
         return _decide(command, scene, None)
-    person, sealed = _person(scene, ref, appointing=isinstance(command, rc.AppointPostholder))
+    person, sealed = recorded_as(scene, ref, appointing=isinstance(command, rc.AppointPostholder))
     if person == ref:
         return _decide(command, scene, sealed)
     try:
         return _decide(command.model_copy(update={"person_ref": person}), scene, sealed)
     except DomainError as error:
         raise DomainError(error.reason, error.detail.replace(person, ref)) from error
-
-
-def _person(scene: Scene, ref: str, *, appointing: bool) -> tuple[str, str | None]:
-    """The pseudonym events record for `ref`, and `ref` sealed for an appointment.
-
-    Someone recorded before references were sealed keeps their reference as their pseudonym.
-    A scene without a key store (`people` None: pure tests, benchmarks) records references as
-    given; with one, an appointment of someone it has no identity for is refused rather than
-    recorded in the clear.
-    """
-    pattern = scene.policy.person_ref_pattern
-    if pattern is not None and not re.fullmatch(pattern, ref):
-        raise DomainError(
-            Reason.INVALID, f"person_ref {ref!r} does not match this tenant's pattern {pattern!r}"
-        )
-    if scene.people is None or scene.workforce.contracts_of_person(ref):
-        return ref, None
-    identity = scene.people.get(ref)
-    if identity is not None:
-        return identity.person_id, identity.sealed
-    if appointing:
-        raise DomainError(Reason.INVALID, f"no key could be made to seal person_ref {ref!r}")
-    return ref, None
 
 
 def _decide(command: rc.RecruitmentCommand, scene: Scene, sealed: str | None) -> list[EventDraft]:
