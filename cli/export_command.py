@@ -42,6 +42,7 @@ from exporting.finance_sheets import ledger_sheet, savings_sheet
 from exporting.notes_sheet import notes_sheet
 from exporting.structure_sheet import structure_sheet
 from exporting.xlsx_file import write_xlsx
+from services.finance.fiscal import fy_of
 
 GROUPINGS = ("org_unit", "grade", "funding")
 BASES = ("budget", "forecast")
@@ -53,11 +54,6 @@ class ExportFormat(StrEnum):
     XLSX = "xlsx"
     CSV = "csv"
     JSONL = "jsonl"
-
-
-def _fy_of(day: str) -> int:
-    when = date.fromisoformat(day)
-    return when.year if when.month >= 4 else when.year - 1  # noqa: PLR2004 - April
 
 
 def export(
@@ -90,7 +86,7 @@ def export(
         raise typer.Exit(2)
     day = as_of or date.today().isoformat()  # noqa: DTZ011 - a calendar date, as people mean it
     moment = format_timestamp(parse_timestamp(known_at)) if known_at else None
-    year = fy if fy is not None else _fy_of(day)
+    year = fy if fy is not None else fy_of(day)
     base = url_for(data_dir, "establishment", url)
     money = url_for(data_dir, "finance", finance_url)
 
