@@ -7,7 +7,7 @@ UV := $(TOOLS)/bin/uv
 PACKAGES := contracts readmodels eventlog services cli scenarios importing exporting bench tests
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup demo test lint unit integration e2e faults bench bench-smoke soak clean
+.PHONY: setup demo docs test lint unit integration e2e faults bench bench-smoke soak clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -26,6 +26,11 @@ setup: $(UV)
 
 demo: setup
 	$(UV) run estab up --demo
+
+# Each service's OpenAPI and AsyncAPI into docs/api (cli/api_documents.py); the unit tests fail
+# when the files there differ from what the code generates.
+docs: setup
+	$(UV) run python -m cli.api_documents docs/api
 
 lint: setup
 	$(UV) run ruff check .

@@ -4,37 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from contracts.pay_catalogue import PayCatalogueView
 from contracts.streams import (
-    ESTABLISHMENT_EVENTS,
     EVENT_STREAMS,
-    FINANCE_EVENTS,
-    GRADING_EVENTS,
-    RECRUITMENT_EVENTS,
     SYSTEM,
     TENANT_EVENTS,
     StoreKeys,
 )
-from eventlog import folded_stream
-from eventlog.archive import Archive, ArchivedStream
 from eventlog.audit import heads_of, tenants_with_logs, verify_store
 from eventlog.checkpoints import Checkpoint
 from eventlog.redis_client import redis_client
-from eventlog.store import EventStore
-from readmodels.workforce import Workforce
-from services.establishment.replay import replay
-from services.establishment.structure import structure
-from services.finance.books import Books
-from services.finance.costing import Policy
-from services.finance.funding_book import FundingBook
-from services.finance.ledger import ledger
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable
 
-    from redis.asyncio import Redis
-
-    from eventlog.event_log import PagedLog
     from eventlog.head_signing import PublicKey, TrustedKeys
 
 
@@ -91,67 +73,5 @@ async def checkpoint_now(redis_url: str, keys: list[PublicKey], made_at: str) ->
             for stream in EVENT_STREAMS
         ]
         return Checkpoint(made_at, await heads_of(redis, stores), keys)
-    finally:
-        await redis.aclose()
-
-
-def redis_stores(redis: Redis, tenant: str) -> dict[str, PagedLog]:
-    """Each of the tenant's event streams as stored in Redis."""
-    return {
-        stream: EventStore(redis, StoreKeys.for_stream(tenant, stream)) for stream in EVENT_STREAMS
-    }
-
-
-def archive_stores(archive: Archive) -> dict[str, PagedLog]:
-    """Each of the archived tenant's event streams, as the archive holds it."""
-    return {stream: ArchivedStream(archive, stream) for stream in EVENT_STREAMS}
-
-
-async def structure_from(
-    stores: Mapping[str, PagedLog],
-    as_of: str,
-    known_at: str | None,
-    org_unit_id: str | None,
-) -> dict[str, Any]:
-    """The structure view folded from the streams, shaped like `GET /structure`."""
-    projection = await replay(stores[ESTABLISHMENT_EVENTS], known_at)
-    staffing = await folded_stream.replay(stores[RECRUITMENT_EVENTS], Workforce(), known_at)
-    view = structure(projection, as_of, org_unit_id, staffing)
-    return {"as_of": as_of, "known_at": known_at, **view}
-
-
-async def ledger_from(
-    stores: Mapping[str, PagedLog], fy: int, as_of: str, known_at: str | None, group_by: str
-) -> dict[str, Any]:
-    """The budget ledger folded from the streams, shaped like finance's `GET /ledger`."""
-    books = Books(
-        await replay(stores[ESTABLISHMENT_EVENTS], known_at),
-        await folded_stream.replay(stores[GRADING_EVENTS], PayCatalogueView(), known_at),
-        await folded_stream.replay(stores[RECRUITMENT_EVENTS], Workforce(), known_at),
-        await folded_stream.replay(stores[FINANCE_EVENTS], FundingBook(), known_at),
-    )
-    return ledger(books, fy, as_of=as_of, group_by=group_by, policy=Policy())
-
-
-async def replay_views(
-    source: str | Archive,
-    tenant: str,
-    as_of: str,
-    known_at: str | None,
-    org_unit_id: str | None,
-    fy: int | None,
-) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """The structure (and the ledger of `fy`) folded from Redis (`source` a URL) or an archive."""
-    if isinstance(source, Archive):
-        stores = archive_stores(source)
-        structure_view = await structure_from(stores, as_of, known_at, org_unit_id)
-        books = None if fy is None else await ledger_from(stores, fy, as_of, known_at, "org_unit")
-        return structure_view, books
-    redis = redis_client(source)
-    try:
-        stores = redis_stores(redis, tenant)
-        structure_view = await structure_from(stores, as_of, known_at, org_unit_id)
-        books = None if fy is None else await ledger_from(stores, fy, as_of, known_at, "org_unit")
-        return structure_view, books
     finally:
         await redis.aclose()

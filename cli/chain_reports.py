@@ -6,7 +6,7 @@ broken file ends the command.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -58,13 +58,27 @@ def reported(results: list[tuple[str, str, Any]], out: Console) -> bool:
 
 
 @contextmanager
-def checking() -> Iterator[Callable[[int], object]]:
-    """A progress line on stderr while events are checked (gone once done); its `advance`."""
+def counting(doing: str) -> Iterator[Callable[[int], object]]:
+    """A progress line on stderr while events are read (gone once done); its `advance`.
+
+    It says what is being done, how many events so far and for how long, so a long
+    run over years of history is seen to move.
+    """
     columns = (
         SpinnerColumn(),
-        TextColumn("Verifying: {task.completed:,} events"),
+        TextColumn(doing + ": {task.completed:,} events"),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=errors, transient=True) as bar:
-        task = bar.add_task("verify", total=None)
+        task = bar.add_task(doing, total=None)
         yield lambda count: bar.advance(task, count)
+
+
+def checking() -> AbstractContextManager[Callable[[int], object]]:
+    """The progress line of a verification."""
+    return counting("Verifying")
+
+
+def replaying() -> AbstractContextManager[Callable[[int], object]]:
+    """The progress line of a replay."""
+    return counting("Replaying")

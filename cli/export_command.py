@@ -8,6 +8,7 @@ year by org unit, grade and funding, budget and forecast), Savings (with `--from
 (what it was made from, the log positions read, unpriced posts). `--format jsonl` is the
 tenant's whole history instead, read straight from Redis: every stream of every service, as an
 archive `estab verify --archive` and `estab replay --archive` read with no Redis at all.
+`--format organogram` is the data.gov.uk senior/junior CSV pair (cli.organogram_export).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from cli.options import (
     redis_url_for,
     url_for,
 )
+from cli.organogram_export import GradingUrl, RecruitmentUrl, export_organogram
 from cli.stack_calls import call
 from eventlog.clock import format_timestamp, parse_timestamp
 from exporting.csv_files import write_csv
@@ -54,13 +56,19 @@ class ExportFormat(StrEnum):
     XLSX = "xlsx"
     CSV = "csv"
     JSONL = "jsonl"
+    ORGANOGRAM = "organogram"
 
 
 def export(
     tenant: Tenant,
-    out: Annotated[Path, typer.Option(help="the workbook (xlsx) or the folder (csv) to write")],
+    out: Annotated[
+        Path, typer.Option(help="the workbook (xlsx) or the folder (csv, organogram) to write")
+    ],
     export_format: Annotated[
-        ExportFormat, typer.Option("--format", help="xlsx: one workbook; csv: a file per sheet")
+        ExportFormat,
+        typer.Option(
+            "--format", help="xlsx: a workbook; csv: a file per sheet; organogram: the CSV pair"
+        ),
     ] = ExportFormat.XLSX,
     as_of: AsOf = None,
     known_at: KnownAt = None,
@@ -75,6 +83,8 @@ def export(
     data_dir: DataDir = DATA,
     url: EstablishmentUrl = None,
     finance_url: FinanceUrl = None,
+    grading_url: GradingUrl = None,
+    recruitment_url: RecruitmentUrl = None,
     redis_url: RedisUrl = None,
 ) -> None:
     """Export the structure, ledgers and savings (xlsx, CSV), or the whole history (jsonl)."""
@@ -86,6 +96,10 @@ def export(
         raise typer.Exit(2)
     day = as_of or date.today().isoformat()  # noqa: DTZ011 - a calendar date, as people mean it
     moment = format_timestamp(parse_timestamp(known_at)) if known_at else None
+    if export_format is ExportFormat.ORGANOGRAM:
+        urls = {"establishment": url, "grading": grading_url, "recruitment": recruitment_url}
+        export_organogram(tenant, out, day, moment, data_dir, urls, org_unit)
+        return
     year = fy if fy is not None else fy_of(day)
     base = url_for(data_dir, "establishment", url)
     money = url_for(data_dir, "finance", finance_url)

@@ -7,20 +7,14 @@ in `cli.stack_commands`, the audit of the raw log in `cli.audit_commands`.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import sys
-from datetime import date
 from pathlib import Path  # noqa: TC003 - typer reads annotations at runtime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import httpx
-import orjson
 import typer
 
-from cli.archive_commands import archive_sound, opened
-from cli.audit import replay_views
-from cli.audit_commands import save_checkpoint, verified_or_exit, verify
+from cli.audit_commands import save_checkpoint, verify
 from cli.chart_commands import chart_app
 from cli.credentials import TOKEN_ENV, bearer
 from cli.data_dir_lock import DataDirInUseError, holding
@@ -31,34 +25,27 @@ from cli.loading import TenantNotProvisionedError, load_file
 from cli.options import (
     DATA,
     AsJson,
-    AsOf,
     DataDir,
     EstablishmentUrl,
     FinanceUrl,
-    KnownAt,
-    OrgUnit,
     RedisUrl,
-    Tenant,
     console,
     errors,
-    redis_url_for,
     url_for,
 )
 from cli.person_commands import person_app
+from cli.query_commands import show_diff, show_ledger, show_savings, show_structure
 from cli.redis_acl_command import redis_acl
-from cli.render import ledger_table, savings_lines, structure_table
+from cli.replay_command import replay
 from cli.stack_calls import bearer_header, call
 from cli.stack_commands import make_signing_keys, make_tokens, show_status, show_token
 from cli.stack_file import StackAddress, service_urls, write_stack
 from cli.status_file import clear_status
 from cli.supervising import supervise_until_signal
 from cli.supervisor import Durability, Stack, StartupError
+from cli.view_printing import print_json
 from contracts.tenancy import ProvisionTenant
-from eventlog.clock import format_timestamp, parse_timestamp
 from scenarios.loader import ScenarioError, bundled_scenarios
-
-if TYPE_CHECKING:
-    from eventlog.archive import Archive
 
 app = typer.Typer(
     help="Establishment control: posts and structures on any date, as known at any time.",
@@ -78,6 +65,11 @@ app.command(name="tokens")(make_tokens)
 app.command(name="signing-keys")(make_signing_keys)
 app.command()(verify)
 app.command(name="checkpoint")(save_checkpoint)
+app.command()(replay)
+app.command(name="structure")(show_structure)
+app.command(name="ledger")(show_ledger)
+app.command(name="savings")(show_savings)
+app.command(name="diff")(show_diff)
 
 
 @app.callback()
@@ -196,7 +188,7 @@ def tenant_list(
     """Every provisioned tenant."""
     view = call("GET", f"{url_for(data_dir, 'establishment', url)}/tenants", data_dir).json()
     if as_json:
-        _print_json(view)
+        print_json(view)
         return
     for record in view["tenants"]:
         console.print(
@@ -248,159 +240,3 @@ def load(
         failed = failed or bool(report.failures)
     if failed:
         raise typer.Exit(1)
-
-
-@app.command(name="structure")
-def show_structure(
-    as_of: AsOf = None,
-    known_at: KnownAt = None,
-    org_unit: OrgUnit = None,
-    as_json: AsJson = False,
-    tenant: Tenant = "default",
-    data_dir: DataDir = DATA,
-    url: EstablishmentUrl = None,
-) -> None:
-    """The posts on a date, as known at a time, from the running service."""
-    params = _given(as_of=as_of, known_at=known_at, org_unit_id=org_unit)
-    base = url_for(data_dir, "establishment", url)
-    _print_structure(_query(base, "/structure", params, tenant, data_dir), as_json)
-
-
-Params = dict[str, str | int]
-
-
-def _given(**options: str | None) -> Params:
-    """The options that were given, as query parameters."""
-    return {name: value for name, value in options.items() if value}
-
-
-def _query(url: str, path: str, params: Params, tenant: str, data_dir: Path) -> dict[str, Any]:
-    """GET a running service's answer, or exit saying why not."""
-    reply = call("GET", f"{url}{path}", data_dir, params=params, headers={"X-Tenant": tenant})
-    answer: dict[str, Any] = reply.json()
-    return answer
-
-
-def _print_json(view: dict[str, Any]) -> None:
-    sys.stdout.write(orjson.dumps(view, option=orjson.OPT_INDENT_2).decode() + "\n")
-
-
-def _print_unpriced(view: dict[str, Any]) -> None:
-    """Warn about every post that could not be priced: never a silent zero."""
-    unpriced = view.get("unpriced") or []
-    if not unpriced:
-        return
-    summary = view.get("unpriced_totals") or {}
-    amount = summary.get("estimated_annual_cost")
-    worth = f", about {amount} a year at the nearest known rates" if amount else ""
-    errors.print(
-        f"[yellow]Warning:[/yellow] {len(unpriced)} post(s) could not be priced and count as "
-        f"nothing above{worth}:"
-    )
-    for item in unpriced[:20]:
-        errors.print(f"  {item['post_id']}: {item['problem']}")
-    if len(unpriced) > 20:  # noqa: PLR2004 - enough to act on; --json lists them all
-        errors.print(f"  ... and {len(unpriced) - 20} more (--json lists them all)")
-
-
-@app.command(name="ledger")
-def show_ledger(
-    fy: Annotated[int, typer.Option(help="financial year by its start year: 2018 is 2018/19")],
-    group_by: Annotated[str, typer.Option(help="org_unit, grade, funding or post")] = "org_unit",
-    basis: Annotated[str, typer.Option(help="budget or forecast")] = "budget",
-    as_of: AsOf = None,
-    known_at: KnownAt = None,
-    org_unit: OrgUnit = None,
-    as_json: AsJson = False,
-    tenant: Tenant = "default",
-    data_dir: DataDir = DATA,
-    url: FinanceUrl = None,
-) -> None:
-    """Full-year and in-year cost of a financial year, from the running finance service."""
-    params: Params = {"fy": fy, "group_by": group_by, "basis": basis}
-    params |= _given(as_of=as_of, known_at=known_at, org_unit_id=org_unit)
-    view = _query(url_for(data_dir, "finance", url), "/ledger", params, tenant, data_dir)
-    if as_json:
-        _print_json(view)
-    else:
-        console.print(ledger_table(view))
-    _print_unpriced(view)
-
-
-@app.command(name="savings")
-def show_savings(
-    start: Annotated[str, typer.Option("--from", help="effective date before the change")],
-    end: Annotated[str, typer.Option("--to", help="effective date after the change")],
-    org_unit: OrgUnit = None,
-    grades: Annotated[
-        bool, typer.Option(help="cost from grades alone, not explicit costs")
-    ] = False,
-    rates_on: Annotated[
-        str | None,
-        typer.Option("--rates-on", help="take on-cost rates from this date (default --to)"),
-    ] = None,
-    known_at: KnownAt = None,
-    as_json: AsJson = False,
-    tenant: Tenant = "default",
-    data_dir: DataDir = DATA,
-    url: FinanceUrl = None,
-) -> None:
-    """A savings statement between two dates (seed 000's Table 1 shape)."""
-    params: Params = {"from": start, "to": end, "costs": "grades" if grades else "explicit"}
-    params |= _given(known_at=known_at, org_unit_id=org_unit, rates_on=rates_on)
-    view = _query(url_for(data_dir, "finance", url), "/savings", params, tenant, data_dir)
-    if as_json:
-        _print_json(view)
-    else:
-        for line in savings_lines(view):
-            console.print(line)
-    _print_unpriced(view)
-
-
-def _print_structure(view: dict[str, Any], as_json: bool) -> None:
-    if as_json:
-        _print_json(view)
-    else:
-        console.print(structure_table(view))
-
-
-@app.command()
-def replay(
-    as_of: AsOf = None,
-    known_at: KnownAt = None,
-    org_unit: OrgUnit = None,
-    as_json: AsJson = False,
-    tenant: Tenant = "default",
-    redis_url: RedisUrl = None,
-    data_dir: DataDir = DATA,
-    fy: Annotated[
-        int | None, typer.Option(help="also the budget ledger of this financial year")
-    ] = None,
-    no_verify: Annotated[
-        bool, typer.Option("--no-verify", help="replay even a log that does not verify")
-    ] = False,
-    archive: Annotated[
-        Path | None, typer.Option(help="replay this archive instead of Redis (no Redis needed)")
-    ] = None,
-) -> None:
-    """Verify the tenant's log, then rebuild the structure (and a ledger) from it alone."""
-    day = as_of or date.today().isoformat()  # noqa: DTZ011 - a calendar date, as people mean it
-    moment = format_timestamp(parse_timestamp(known_at)) if known_at else None
-    if archive is not None:
-        kept = opened(archive)
-        if not no_verify and not archive_sound(kept, None, data_dir, errors):
-            errors.print("Not replayed: the archive does not verify (--no-verify to replay it).")
-            raise typer.Exit(1)
-        source: str | Archive = kept
-    else:
-        source = redis_url_for(redis_url, data_dir)
-        if not no_verify:
-            verified_or_exit(source, tenant, data_dir)
-    view, books = asyncio.run(replay_views(source, tenant, day, moment, org_unit, fy))
-    _print_structure(view, as_json)
-    if books is not None:
-        if as_json:
-            _print_json(books)
-        else:
-            console.print(ledger_table(books))
-        _print_unpriced(books)

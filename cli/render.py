@@ -30,6 +30,28 @@ def structure_table(view: dict[str, Any]) -> Table:
     return table
 
 
+def at_risk_table(view: dict[str, Any]) -> Table:
+    """The people at risk on a date, one row per post each holds, with the totals as caption."""
+    totals = view["totals"]
+    table = Table(
+        title=f"At risk on {view['as_of']}",
+        caption=f"{totals['people']} people, {totals['posts']} posts at risk",
+    )
+    for column in ("person", "post", "grade", "FTE", "since", "alternatives"):
+        table.add_column(column, justify="right" if column == "FTE" else "left")
+    for person in view["people"]:
+        for post in person["posts"]:
+            table.add_row(
+                person["person_ref"],
+                post["post_id"],
+                post["grade"],
+                post["fte"],
+                post["at_risk_since"],
+                str(len(post["alternatives"])),
+            )
+    return table
+
+
 def diff_lines(changes: dict[str, Any]) -> list[str]:
     """A diff summarised in a few lines: what was deleted, created, changed and moved."""
     lines = []

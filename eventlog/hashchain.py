@@ -61,22 +61,48 @@ class ChainReport:
         return self.first_break is None
 
 
-class ChainVerifier:
-    """Walks a stream's entries in order and stops at the first inconsistency.
+LOOKAHEAD = 10_000
+"""How far past a gap the verifier reads for the events missing there, to tell a reordering
+(they come later) from a deletion (they never do)."""
 
-    Detects an edited body (hash mismatch), a deleted or reordered event (prev_hash or sequence
-    out of step), and, with `finish`, events missing from the end (the recorded head disagrees).
+
+@dataclass(frozen=True, slots=True)
+class _Gap:
+    """Where events were missing from the chain: the entry after the gap and the ones it skipped."""
+
+    at: ChainBreak
+    missing: range
+
+
+class ChainVerifier:
+    """Walks a stream's entries in order and stops at the first inconsistency, saying what it is.
+
+    Edited (the body's hash is wrong); inserted (an entry repeats the sequence of the one before
+    it, or does not follow it although its own hash is right); missing (the events skipped at a
+    gap never come) or reordered (they come later: read up to `LOOKAHEAD` entries on to tell);
+    and, with `finish`, truncated (the recorded head is past the last event).
     """
 
     def __init__(self) -> None:
         self.events = 0
         self.prev_hash = GENESIS
         self.first_break: ChainBreak | None = None
+        self._previous: tuple[str, object] = ("(start)", None)
+        """The entry id and event id of the last event that chained."""
+        self._gap: _Gap | None = None
+        self._ahead = 0
+
+    @property
+    def looking(self) -> bool:
+        """Whether it is reading on past a gap, to tell a deletion from a reordering."""
+        return self._gap is not None
 
     def feed(self, entry_id: str, raw: bytes) -> bool:  # noqa: PLR0911 - one return per check
         """Check one entry; return False once the chain is broken (stop feeding then)."""
         if self.first_break is not None:
             return False
+        if self._gap is not None:
+            return self._look(raw)
         try:
             body = orjson.loads(raw)
         except orjson.JSONDecodeError:
@@ -84,35 +110,84 @@ class ChainVerifier:
         if not isinstance(body, dict):
             return self._break(entry_id, None, None, "body is not a JSON object")
         event_id, sequence = body.get("event_id"), body.get("sequence")
-        expected_sequence = self.events + 1
+        expected = self.events + 1
         if body.get("prev_hash") != self.prev_hash:
+            return self._unchained(entry_id, body, expected)
+        if sequence != expected:
             return self._break(
-                entry_id,
-                event_id,
-                sequence,
-                "prev_hash does not match the previous event: an event before it was "
-                "deleted, inserted or reordered",
-            )
-        if sequence != expected_sequence:
-            return self._break(
-                entry_id, event_id, sequence, f"sequence {sequence}, expected {expected_sequence}"
+                entry_id, event_id, sequence, f"sequence {sequence}, expected {expected}"
             )
         if body.get("hash") != event_hash(body):
             return self._break(entry_id, event_id, sequence, "hash mismatch: the event was edited")
         self.events += 1
         self.prev_hash = str(body["hash"])
+        self._previous = (entry_id, event_id)
         return True
+
+    def _unchained(self, entry_id: str, body: dict[str, Any], expected: int) -> bool:
+        """An entry that does not follow the one before it: which kind of break it is."""
+        event_id, sequence = body.get("event_id"), body.get("sequence")
+        before_id, before_event = self._previous
+        if isinstance(sequence, int) and expected < sequence:
+            gap = ChainBreak(entry_id, str(event_id), sequence, "")
+            self._gap = _Gap(gap, range(expected, sequence))
+            return True
+        if isinstance(sequence, int) and sequence < expected:
+            reason = (
+                f"inserted: it repeats sequence {sequence}, which entry {before_id} (event "
+                f"{before_event}) before it already claims; an entry was inserted"
+            )
+        elif body.get("hash") == event_hash(body):
+            reason = (
+                f"inserted: it does not follow entry {before_id} (event {before_event}), though "
+                "its own hash is right; it was forged and inserted here"
+            )
+        else:
+            reason = "hash mismatch: the event was edited (its link to the one before included)"
+        return self._break(entry_id, event_id, sequence, reason)
+
+    def _look(self, raw: bytes) -> bool:
+        """Read on past a gap: found the missing events (reordered), or give up (missing)."""
+        gap = self._gap
+        assert gap is not None
+        try:
+            sequence = orjson.loads(raw).get("sequence")
+        except (orjson.JSONDecodeError, AttributeError):
+            sequence = None
+        self._ahead += 1
+        if sequence in gap.missing:
+            return self._close_gap(
+                f"reordered: event {gap.at.sequence} comes before event {sequence}, "
+                "which is further on"
+            )
+        if self._ahead >= LOOKAHEAD:
+            return self._close_gap(self._missing_reason(gap))
+        return True
+
+    def _close_gap(self, reason: str) -> bool:
+        gap = self._gap
+        assert gap is not None
+        self._gap = None
+        return self._break(gap.at.entry_id, gap.at.event_id, gap.at.sequence, reason)
+
+    @staticmethod
+    def _missing_reason(gap: _Gap) -> str:
+        first, last = gap.missing[0], gap.missing[-1]
+        events = f"event {first}" if first == last else f"events {first} to {last}"
+        return f"missing: {events} before this entry were deleted"
 
     def finish(self, head_hash: str | None, head_sequence: int | None) -> ChainReport:
         """Compare the walked chain with the stream's recorded head and report."""
+        if self._gap is not None:
+            self._close_gap(self._missing_reason(self._gap))
         if self.first_break is None and (head_hash or GENESIS) != self.prev_hash:
             self.first_break = ChainBreak(
                 entry_id="(end)",
                 event_id=None,
                 sequence=head_sequence,
                 reason=(
-                    f"the stream ends at event {self.events} but its head records event "
-                    f"{head_sequence}: events were removed from the end"
+                    f"truncated: the stream ends at event {self.events} but its head records "
+                    f"event {head_sequence}: events were removed from the end"
                 ),
             )
         return ChainReport(self.events, self.prev_hash, self.first_break)

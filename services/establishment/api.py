@@ -6,10 +6,10 @@ stream's, and an outcome or a view becomes JSON. The tenant is the `X-Tenant` he
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from contracts import establishment as est
 from contracts.calendar import Day  # noqa: TC001 - FastAPI reads route annotations
@@ -28,6 +28,7 @@ from eventlog.http_params import (
 )
 from eventlog.problems import ProblemError
 from services.establishment.application import TenantEstablishment, with_post_id
+from services.establishment.diff_report import diff_text
 from services.establishment.structure import structure_json
 from services.establishment.tenant_routes import router as tenant_router
 from services.establishment.views import UnknownOrgUnitError, diff, find_post, org_units
@@ -194,7 +195,16 @@ async def get_structure(
     return Response(body, media_type="application/json")
 
 
-@router.get("/diff")
+@router.get(
+    "/diff",
+    response_model=None,
+    responses={
+        200: {
+            "content": {"text/plain": {}},
+            "description": "JSON, or with format=text the change report people read",
+        }
+    },
+)
 async def get_diff(
     request: Request,
     *,
@@ -202,9 +212,10 @@ async def get_diff(
     end: Annotated[Day, Query(alias="to")],
     known_at: KnownAt = None,
     org_unit_id: str | None = None,
+    shape: Annotated[Literal["json", "text"], Query(alias="format")] = "json",
     x_tenant: TenantHeader = DEFAULT_TENANT,
-) -> dict[str, Any]:
-    """What changed between two effective dates."""
+) -> dict[str, Any] | PlainTextResponse:
+    """What changed between two effective dates (`format=text`: a readable change report)."""
     stamp = moment(known_at)
     establishment = await _tenant(request, x_tenant)
     projection = await establishment.known_at(stamp)
@@ -212,7 +223,8 @@ async def get_diff(
         changes = diff(projection, start.isoformat(), end.isoformat(), org_unit_id)
     except UnknownOrgUnitError as error:
         raise ProblemError(Reason.NOT_FOUND, str(error)) from None
-    return {"from": start.isoformat(), "to": end.isoformat(), "known_at": stamp, **changes}
+    report = {"from": start.isoformat(), "to": end.isoformat(), "known_at": stamp, **changes}
+    return PlainTextResponse(diff_text(report)) if shape == "text" else report
 
 
 @router.get("/org-units")

@@ -32,7 +32,7 @@ from eventlog.http_writes import add_writes
 from eventlog.problems import ProblemError
 from services.recruitment.erasure import erase_person
 from services.recruitment.handlers import GROUP
-from services.recruitment.people_refs import people_named, with_refs
+from services.recruitment.revealed_answers import revealed
 from services.recruitment.views import at_risk, roster, vacancies, vacancy_control
 
 if TYPE_CHECKING:
@@ -52,10 +52,7 @@ async def _revealed(
     recruitment: TenantRecruitment, scene: Scene, document: dict[str, Any]
 ) -> dict[str, Any]:
     """`document` naming people by their references (erased ones as `erased`)."""
-    sealed = scene.workforce.sealed_refs
-    named = {person: sealed[person] for person in people_named(document) if person in sealed}
-    revealed: dict[str, Any] = with_refs(document, await recruitment.person_keys.reveal(named))
-    return revealed
+    return await revealed(recruitment.person_keys, scene.workforce, document)
 
 
 async def _person(recruitment: TenantRecruitment, person_ref: str | None) -> str | None:

@@ -9,15 +9,13 @@ import orjson
 import pytest
 from conftest import ServiceProcess
 from driving import caught_up, estab, stream_lengths
+from leeds_2018 import log_leeds_2018_redesign
 from redis.asyncio import Redis
 
 from cli.stack_file import StackAddress, write_stack
 from cli.supervisor import free_port_offset
-from contracts.registry import command_from_message
 from contracts.streams import ESTABLISHMENT_EVENTS, StoreKeys
-from eventlog.command_log import Submitted
 from scenarios.loader import bundled_scenario, bundled_scenarios, load_scenario
-from services.establishment.application import TenantEstablishment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis]
 
@@ -48,20 +46,13 @@ def test_up_demo_starts_loads_summarises_and_stops(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "redis" / "appendonly.aof").exists()
 
 
-async def seed(redis: Redis, tenant: str) -> None:
-    log = TenantEstablishment(redis, tenant)
-    scenario = load_scenario(bundled_scenario("leeds_2018_children_and_families"))
-    commands = [command_from_message(step.command) for step in scenario.steps]
-    await log.execute([Submitted(command) for command in commands])
-
-
 @pytest.mark.usefixtures("with_catalogue")
 async def test_verify_and_replay_read_redis_directly(
     redis: Redis, redis_url: str, tenant: str, tamper: Any
 ) -> None:
     """Verify counts the events and names a tampered entry; replay prints totals and a ledger,
     and refuses the tampered log (exit 1, the same message) unless told `--no-verify`."""
-    await seed(redis, tenant)
+    await log_leeds_2018_redesign(redis, tenant)
     ok = estab("verify", "--redis-url", redis_url, "--tenant", tenant)
     assert ok.returncode == 0, ok.stderr
     assert f"ok  {tenant} establishment.events: 38 events" in ok.stdout
@@ -78,7 +69,7 @@ async def test_verify_and_replay_read_redis_directly(
         "--json",
     )
     assert replayed.returncode == 0, replayed.stderr
-    totals = orjson.loads(replayed.stdout)["totals"]
+    totals = orjson.loads(replayed.stdout)["structure"]["totals"]
     assert (totals["posts"], totals["fte"], totals["headcount"]) == (11, "11.0000", 0)
     with_ledger = estab(
         "replay",
@@ -113,7 +104,7 @@ async def test_verify_and_replay_read_redis_directly(
     assert "Not replayed" in refused.stderr
     anyway = estab("replay", *common, "--no-verify")
     assert anyway.returncode == 0, anyway.stderr
-    assert orjson.loads(anyway.stdout)["as_of"] == "2018-04-01"
+    assert orjson.loads(anyway.stdout)["structure"]["as_of"] == "2018-04-01"
 
 
 def test_every_bundled_scenario_loads_and_loading_again_records_nothing(

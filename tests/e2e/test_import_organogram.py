@@ -3,8 +3,6 @@ quirks real publications have) into all four running services, as a newcomer run
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,6 +12,7 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from csv_rows import csv_rows
 from driving import caught_up, estab_import, get, send, stream_lengths, tenant_text
 from redis import Redis
 
@@ -45,21 +44,10 @@ EXPECTED_REFUSALS = {
 """Every row the files' quirks make unimportable, and what its reason must say."""
 
 
-def table(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """A CSV's data rows by spreadsheet row number (header = row 1), read independently."""
-    records = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
-    header = records[0]
-    return [
-        (number, dict(zip(header, record, strict=True)))
-        for number, record in enumerate(records[1:], start=2)
-        if any(cell.strip() for cell in record)
-    ]
-
-
 def names() -> set[str]:
     """Every person's name in the senior file, and each surname on its own."""
     found: set[str] = set()
-    for _, row in table(SENIOR):
+    for _, row in csv_rows(SENIOR):
         name = row["Name"].strip()
         if name not in {"Vacant", "Eliminated", "N/D"}:
             found |= {name, name.split()[-1]}
@@ -87,8 +75,8 @@ class Filed:
     @classmethod
     def recorded(cls, refused: dict[tuple[str, int], str]) -> Filed:
         return cls(
-            [row for n, row in table(SENIOR) if (SENIOR.name, n) not in refused],
-            [row for n, row in table(JUNIOR) if (JUNIOR.name, n) not in refused],
+            [row for n, row in csv_rows(SENIOR) if (SENIOR.name, n) not in refused],
+            [row for n, row in csv_rows(JUNIOR) if (JUNIOR.name, n) not in refused],
         )
 
     @property

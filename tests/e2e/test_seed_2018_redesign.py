@@ -116,3 +116,38 @@ def test_reloading_the_scenario_records_nothing_new(leeds: httpx.Client) -> None
         method, path, body = http_request(step.command)
         assert leeds.request(method, path, json=body).is_success
     assert leeds.get("/posts/rh-co-audit/history").json() == history_before
+
+
+def test_the_text_diff_reads_as_a_change_report(leeds: httpx.Client) -> None:
+    """`format=text`: one line per post under its kind of change, each with its FTE and cost."""
+    params = {"from": "2018-03-31", "to": "2018-04-01", "org_unit_id": UNIT}
+    changes = leeds.get("/diff", params=params).json()
+    reply = leeds.get("/diff", params={**params, "format": "text"})
+    assert reply.headers["content-type"].startswith("text/plain")
+    report = reply.text
+    assert report.startswith("Changes from 2018-03-31 to 2018-04-01 (as known at now)")
+    assert f"Deleted: {len(changes['deleted'])} posts" in report
+    assert f"Created: {len(changes['created'])} posts" in report
+    assert "Re-designated: 1 post\n" in report
+    assert "Re-lined: 1 post\n" in report
+    assert "Transferred: 1 post\n" in report
+    for post in changes["deleted"]:
+        assert f"- {post['post_id']} {post['title']}" in report
+        assert f"-{post['fte']} FTE, -£{cost(post):,.2f}" in report
+    line = next(text for text in report.splitlines() if "cf-head-safeguarding-qa" in text)
+    assert "reports to cf-deputy-director-social-care -> cf-director" in line
+    pairs: list[tuple[dict[str, Any] | None, dict[str, Any] | None]]
+    pairs = [(post, None) for post in changes["deleted"]]
+    pairs += [(None, post) for post in changes["created"]]
+    pairs += [(item["before"], item["after"]) for item in changes["changed"]]
+    pairs += [(item["before"], item["after"]) for item in changes["transferred_in"]]
+    net, uncosted = Decimal(0), 0
+    for old, new in pairs:
+        sides = [side for side in (old, new) if side is not None]
+        if any(side["budgeted_annual_cost"] is None for side in sides):
+            uncosted += 1
+            continue
+        net += (cost(new) if new else Decimal(0)) - (cost(old) if old else Decimal(0))
+    sign = "+" if net >= 0 else "-"
+    ending = f"{sign}£{abs(net):,.2f} a year; {uncosted} post(s) with no recorded cost not counted"
+    assert report.rstrip().endswith(ending)

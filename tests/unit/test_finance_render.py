@@ -9,8 +9,8 @@ from finance_council import Council
 from rich.console import Console
 from seed_000 import BASIS
 
-from cli import main
 from cli.render import ledger_table
+from cli.view_printing import print_unpriced
 from services.finance.costing import Policy
 from services.finance.ledger import ledger
 
@@ -64,7 +64,7 @@ def test_the_ledger_table_caption_says_what_the_totals_leave_out() -> None:
 def test_the_cli_warns_with_the_count_and_the_estimate(capsys: pytest.CaptureFixture[str]) -> None:
     """The CLI's warning reads the ledger's `unpriced` and its estimated annual cost."""
     view = _unpriced_ledger()
-    main._print_unpriced(view)
+    print_unpriced(view)
     warning = " ".join(capsys.readouterr().err.split())
     assert "1 post(s) could not be priced" in warning
     assert f"about {view['unpriced_totals']['estimated_annual_cost']} a year" in warning
