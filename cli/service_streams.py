@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any, Literal, Union
 
 from pydantic import BaseModel, Field, RootModel, create_model
 
-from contracts import establishment, finance, grading, recruitment, tenancy
+from contracts import establishment, finance, grading, proposals, recruitment, tenancy
 from contracts.envelope import Envelope
 from contracts.registry import COMMAND_TYPES, EVENT_TYPES, RECRUITMENT_COMMAND_TYPES
 from contracts.streams import (
     ESTABLISHMENT_COMMANDS,
     ESTABLISHMENT_EVENTS,
+    ESTABLISHMENT_PROPOSALS,
     ESTABLISHMENT_REJECTIONS,
     FINANCE_COST_UPDATES,
     FINANCE_EVENTS,
@@ -70,7 +71,7 @@ SERVICES = (
     DocumentedService(
         establishment_main.SPEC,
         establishment_main.create_app,
-        (ESTABLISHMENT_EVENTS, ESTABLISHMENT_REJECTIONS),
+        (ESTABLISHMENT_EVENTS, ESTABLISHMENT_PROPOSALS, ESTABLISHMENT_REJECTIONS),
         (TENANT_EVENTS,),
     ),
     DocumentedService(
@@ -91,6 +92,7 @@ SERVICES = (
 
 EVENT_CONTRACTS: dict[str, ModuleType] = {
     ESTABLISHMENT_EVENTS: establishment,
+    ESTABLISHMENT_PROPOSALS: proposals,
     GRADING_EVENTS: grading,
     RECRUITMENT_EVENTS: recruitment,
     FINANCE_EVENTS: finance,
@@ -120,6 +122,11 @@ DESCRIPTIONS: dict[str, str] = {
         f" on `{TENANT}:{RECRUITMENT_REJECTIONS}`."
     ),
     ESTABLISHMENT_EVENTS: "Establishment's events: org units, posts, reporting lines, funding.",
+    ESTABLISHMENT_PROPOSALS: (
+        "Redesign proposals: drafted, commands added or removed, submitted, approved, rejected"
+        " or withdrawn. Never the live log: approval appends the commands to"
+        f" `{TENANT}:{ESTABLISHMENT_EVENTS}`."
+    ),
     GRADING_EVENTS: "Grading's events: pay spines, grades, on-cost rates, job evaluation.",
     RECRUITMENT_EVENTS: "Recruitment's events: postholders, vacancy control, staff at risk.",
     FINANCE_EVENTS: "Finance's events: funding streams and their headroom.",

@@ -12,6 +12,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from contracts import establishment as est
 from contracts import finance as fi
 from contracts import grading as gr
+from contracts import proposals as pr
 from contracts import recruitment as rc
 from contracts import tenancy as tn
 from contracts.envelope import Envelope
@@ -110,6 +111,15 @@ EVENT_TYPES.update(
 )
 
 EVENT_TYPES["TenantProvisioned"] = tn.TenantProvisioned
+
+EVENT_TYPES.update(
+    {
+        "ProposalDrafted": pr.ProposalDrafted,
+        "ProposalCommandsAdded": pr.ProposalCommandsAdded,
+        "ProposalCommandRemoved": pr.ProposalCommandRemoved,
+        "ProposalDecided": pr.ProposalDecided,
+    }
+)
 
 SERVICE_OF_COMMAND: dict[str, str] = {
     **dict.fromkeys(COMMAND_TYPES, "establishment"),

@@ -41,6 +41,8 @@ class Reason(StrEnum):
     RATE_LIMITED = "rate-limited"
     METHOD_NOT_ALLOWED = "method-not-allowed"
     NOT_ERASABLE = "not-erasable"
+    PROPOSAL_CONFLICT = "proposal-conflict"
+    PROPOSAL_STATUS = "proposal-status"
 
 
 STATUS: dict[Reason, int] = {
@@ -67,6 +69,8 @@ STATUS: dict[Reason, int] = {
     Reason.RATE_LIMITED: 429,
     Reason.METHOD_NOT_ALLOWED: 405,
     Reason.NOT_ERASABLE: 409,
+    Reason.PROPOSAL_CONFLICT: 409,
+    Reason.PROPOSAL_STATUS: 409,
 }
 """HTTP status for each reason (API.md: 404 unknown thing, 409 conflict, 422 invalid input)."""
 
@@ -94,6 +98,8 @@ TITLES: dict[Reason, str] = {
     Reason.RATE_LIMITED: "Too many requests",
     Reason.METHOD_NOT_ALLOWED: "Method not allowed",
     Reason.NOT_ERASABLE: "Recorded in the clear; cannot be erased by destroying a key",
+    Reason.PROPOSAL_CONFLICT: "The proposal no longer applies to the live establishment",
+    Reason.PROPOSAL_STATUS: "Not allowed in the proposal's status",
 }
 
 

@@ -24,6 +24,7 @@ TENANT_EVENTS = "tenants.events"
 ESTABLISHMENT_COMMANDS = "establishment.commands"
 ESTABLISHMENT_EVENTS = "establishment.events"
 ESTABLISHMENT_REJECTIONS = "establishment.rejections"
+ESTABLISHMENT_PROPOSALS = "establishment.proposals"
 GRADING_EVENTS = "grading.events"
 GRADING_REJECTIONS = "grading.rejections"
 RECRUITMENT_COMMANDS = "recruitment.commands"
@@ -37,6 +38,7 @@ FINANCE_REJECTIONS = "finance.rejections"
 
 EVENT_STREAMS = (
     ESTABLISHMENT_EVENTS,
+    ESTABLISHMENT_PROPOSALS,
     GRADING_EVENTS,
     RECRUITMENT_EVENTS,
     FINANCE_EVENTS,

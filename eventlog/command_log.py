@@ -111,17 +111,24 @@ class CommandLog(FoldedStream[ProjectionT], Generic[CommandT, ProjectionT]):
         """Who is recorded as having asked (the command's `actor`, if it has one)."""
         return str(getattr(command, "actor", None) or "unknown")
 
-    async def execute(self, submitted: Sequence[Submitted[CommandT]]) -> list[Outcome]:
+    async def execute(
+        self, submitted: Sequence[Submitted[CommandT]], *, all_or_nothing: bool = False
+    ) -> list[Outcome]:
         """Decide and record a batch of commands in one atomic append.
 
         Each command sees the effects of those before it in the batch. A command whose key was
-        used before gets the original result (or a refusal if its content differs).
+        used before gets the original result (or a refusal if its content differs). With
+        `all_or_nothing`, one refusal records nothing: the refusals are returned as they are
+        and every other command as `WITHHELD`.
         """
         async with self._lock:
             for _ in range(ATTEMPTS):
                 await self._catch_up()
                 try:
-                    outcomes = await self._attempt(submitted)
+                    outcomes = await self._attempt(submitted, all_or_nothing=all_or_nothing)
+                except _WithheldError as withheld:
+                    self._forget()
+                    return withheld.outcomes
                 except (HeadMovedError, StoredVersionConflictError, DuplicateKeyError):
                     self._forget()
                 except BaseException:
@@ -146,7 +153,9 @@ class CommandLog(FoldedStream[ProjectionT], Generic[CommandT, ProjectionT]):
         self._warm = False
         self._provisional = False
 
-    async def _attempt(self, submitted: Sequence[Submitted[CommandT]]) -> list[Outcome]:
+    async def _attempt(
+        self, submitted: Sequence[Submitted[CommandT]], *, all_or_nothing: bool
+    ) -> list[Outcome]:
         keys = [item.idempotency_key for item in submitted if item.idempotency_key]
         prior = dict(zip(keys, await self.store.idempotency_records(keys), strict=True))
         outcomes: list[Outcome | int] = []
@@ -190,6 +199,10 @@ class CommandLog(FoldedStream[ProjectionT], Generic[CommandT, ProjectionT]):
                 }
                 self._provisional = True
                 folded.append(self.projection.apply(provisional))
+        if all_or_nothing and any(isinstance(item, Refused) for item in outcomes):
+            raise _WithheldError(
+                [item if isinstance(item, Refused) else WITHHELD for item in outcomes]
+            )
         recorded = await self.store.append(drafts, self.head, now) if drafts else []
         self._settle(recorded, folded)
         return [
@@ -253,6 +266,20 @@ class CommandLog(FoldedStream[ProjectionT], Generic[CommandT, ProjectionT]):
                 entry_id=last.entry_id,
                 recorded_at=parse_timestamp(last.body["recorded_at"]),
             )
+
+
+WITHHELD = Refused(
+    Reason.NO_CHANGE, "not recorded: the batch is all or nothing and a command in it was refused"
+)
+"""The outcome of a sound command in an all-or-nothing batch that something else refused."""
+
+
+class _WithheldError(Exception):
+    """An all-or-nothing batch with a refusal in it: nothing is appended, the folds undone."""
+
+    def __init__(self, outcomes: list[Outcome]) -> None:
+        super().__init__("withheld")
+        self.outcomes = outcomes
 
 
 def _reused(key: str) -> Refused:

@@ -29,20 +29,46 @@ from eventlog.http_params import (
 from eventlog.problems import ProblemError
 from services.establishment.application import TenantEstablishment, with_post_id
 from services.establishment.diff_report import diff_text
+from services.establishment.proposal_routes import proposal_applied
+from services.establishment.proposal_routes import router as proposal_router
 from services.establishment.structure import structure_json
 from services.establishment.tenant_routes import router as tenant_router
 from services.establishment.views import UnknownOrgUnitError, diff, find_post, org_units
 
 if TYPE_CHECKING:
     from contracts.envelope import Message
+    from readmodels.establishment import Establishment
 
 router = APIRouter()
 router.include_router(tenant_router)
+router.include_router(proposal_router)
 
 
 async def _tenant(request: Request, tenant: str) -> TenantEstablishment:
     found: TenantEstablishment = await tenant_log(request, tenant)
     return found
+
+
+ProposalId = Annotated[
+    str | None, Query(description="answer as if this proposal's commands were recorded now")
+]
+
+
+async def _view(
+    request: Request,
+    tenant: str,
+    establishment: TenantEstablishment,
+    stamp: str | None,
+    proposal: str | None,
+) -> Establishment:
+    """The establishment as known at `stamp`, or as it would be now with `proposal` applied."""
+    if proposal is None:
+        return await establishment.known_at(stamp)
+    if stamp is not None:
+        raise ProblemError(
+            Reason.INVALID, "a proposal is applied to the establishment as known now: no known_at"
+        )
+    return (await proposal_applied(request, tenant, proposal)).establishment
 
 
 async def _record(
@@ -165,20 +191,23 @@ async def post_history(
 @router.get("/structure")
 async def get_structure(
     request: Request,
+    *,
     as_of: AsOf = None,
     known_at: KnownAt = None,
     org_unit_id: str | None = None,
+    proposal: ProposalId = None,
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> Response:
     """Every post on a date (under an org unit and its sub-units), with totals.
 
     Each post and the totals also carry who is in post (recruitment's postholders as known at
-    `known_at`): `fte_in_post`, `headcount` and `vacant_fte`.
+    `known_at`): `fte_in_post`, `headcount` and `vacant_fte`. With `proposal`, as if its
+    commands were recorded now.
     """
     day = as_of or today(request)
     stamp = moment(known_at)
     establishment = await _tenant(request, x_tenant)
-    projection = await establishment.known_at(stamp)
+    projection = await _view(request, x_tenant, establishment, stamp, proposal)
     staffing = await establishment.staffing.known_at(stamp)
     stamps: dict[str, Any] = {
         "as_of": day.isoformat(),
@@ -213,12 +242,16 @@ async def get_diff(
     known_at: KnownAt = None,
     org_unit_id: str | None = None,
     shape: Annotated[Literal["json", "text"], Query(alias="format")] = "json",
+    proposal: ProposalId = None,
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any] | PlainTextResponse:
-    """What changed between two effective dates (`format=text`: a readable change report)."""
+    """What changed between two effective dates (`format=text`: a readable change report).
+
+    With `proposal`, what the proposal would change, as if its commands were recorded now.
+    """
     stamp = moment(known_at)
     establishment = await _tenant(request, x_tenant)
-    projection = await establishment.known_at(stamp)
+    projection = await _view(request, x_tenant, establishment, stamp, proposal)
     try:
         changes = diff(projection, start.isoformat(), end.isoformat(), org_unit_id)
     except UnknownOrgUnitError as error:

@@ -19,6 +19,7 @@ from eventlog.folded_stream import Follower
 from readmodels.establishment import Establishment
 from readmodels.workforce import Workforce
 from services.establishment.domain import decide
+from services.establishment.proposal_log import TenantProposals
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -46,6 +47,7 @@ class TenantEstablishment(CommandLog[est.EstablishmentCommand, Establishment]):
         super().__init__(redis, tenant, ESTABLISHMENT_EVENTS, clock)
         self.grading = Follower(redis, tenant, GRADING_EVENTS, PayCatalogueView, clock)
         self.staffing = Follower(redis, tenant, RECRUITMENT_EVENTS, Workforce, clock)
+        self.proposals = TenantProposals(redis, tenant, self, clock)
 
     def new_projection(self) -> Establishment:
         """An empty establishment."""
@@ -58,11 +60,14 @@ class TenantEstablishment(CommandLog[est.EstablishmentCommand, Establishment]):
         return decide(command, projection, self.grading.projection)
 
     async def execute(
-        self, submitted: Sequence[Submitted[est.EstablishmentCommand]]
+        self,
+        submitted: Sequence[Submitted[est.EstablishmentCommand]],
+        *,
+        all_or_nothing: bool = False,
     ) -> list[Outcome]:
         """Read grading's catalogue to its end (a grade just defined counts), then record."""
         await self.grading.current()
-        return await super().execute(submitted)
+        return await super().execute(submitted, all_or_nothing=all_or_nothing)
 
     async def history(self, post_id: str) -> list[dict[str, Any]] | None:
         """The post's events in recorded order, as stored (None if it has none)."""

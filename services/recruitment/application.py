@@ -84,7 +84,12 @@ class TenantRecruitment(CommandLog[rc.RecruitmentCommand, Workforce]):
             return fingerprint(command)
         return fingerprint(command.model_copy(update={"person_ref": identity.person_id}))
 
-    async def execute(self, submitted: Sequence[Submitted[rc.RecruitmentCommand]]) -> list[Outcome]:
+    async def execute(
+        self,
+        submitted: Sequence[Submitted[rc.RecruitmentCommand]],
+        *,
+        all_or_nothing: bool = False,
+    ) -> list[Outcome]:
         """Bring the followed streams up to date, find the people named, decide and record."""
         await self.establishment.current()
         await self.grading.current()
@@ -92,7 +97,7 @@ class TenantRecruitment(CommandLog[rc.RecruitmentCommand, Workforce]):
         async with self._deciding:
             self._people = people
             try:
-                return await super().execute(submitted)
+                return await super().execute(submitted, all_or_nothing=all_or_nothing)
             finally:
                 self._people = {}
 

@@ -125,6 +125,10 @@ API_EVENTS = {
     "FundingHeadroomRestored",
     "PostCostChanged",
     "TenantProvisioned",
+    "ProposalDrafted",
+    "ProposalCommandsAdded",
+    "ProposalCommandRemoved",
+    "ProposalDecided",
 }
 
 
