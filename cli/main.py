@@ -34,6 +34,7 @@ from cli.options import (
     url_for,
 )
 from cli.person_commands import person_app
+from cli.proposal_commands import proposal_app
 from cli.query_commands import show_diff, show_ledger, show_savings, show_structure
 from cli.redis_acl_command import redis_acl
 from cli.replay_command import replay
@@ -56,6 +57,7 @@ tenant_app = typer.Typer(help="Provision and list tenants (organisations).", no_
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(person_app, name="person")
 app.add_typer(chart_app, name="chart")
+app.add_typer(proposal_app, name="proposal")
 app.command(name="import")(import_establishment)
 app.command(name="status")(show_status)
 app.command(name="redis-acl")(redis_acl)

@@ -4,6 +4,7 @@ recorded, approved into the live log in one append; refusals and conflicts that 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
@@ -12,7 +13,7 @@ import orjson
 import pytest
 from bearer import speaking_for
 from conftest import provision
-from driving import stream_lengths
+from driving import estab, stream_lengths
 from grade_catalogue import record_catalogue
 from redis import Redis
 from redis.asyncio import Redis as AsyncRedis
@@ -177,3 +178,32 @@ def test_rejected_and_withdrawn_proposals_stay_in_history(leeds: httpx.Client) -
         item["proposal_id"]: item["status"] for item in leeds.get("/proposals").json()["proposals"]
     }
     assert listed == {rejected: "rejected", withdrawn: "withdrawn"}
+
+
+def test_the_cli_drafts_evaluates_and_approves_a_proposal(
+    leeds: httpx.Client, establishment_service: Any, tenant: str, tmp_path: Path
+) -> None:
+    """`estab proposal create/add/show/evaluate/decide/approve`: the deletions recorded live."""
+    deletions = [command for command in _steps()[1] if command["type"] == "DeletePost"][:2]
+    common = ("--tenant", tenant, "--url", establishment_service.url, "--data-dir", str(tmp_path))
+    proposal = f"cli-{uuid4().hex[:8]}"
+    made = estab("proposal", "create", "--id", proposal, "--title", "Two deletions",
+                 "--implementation-date", AFTER, *common)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    sent = [arg for command in deletions for arg in ("--command", orjson.dumps(command).decode())]
+    added = estab("proposal", "add", proposal, *sent, *common)
+    assert added.returncode == 0, added.stderr
+    assert "Added 2 command(s)" in added.stdout
+    shown = estab("proposal", "show", proposal, *common)
+    assert f"{proposal}: Two deletions (draft)" in shown.stdout
+    assert f"2. DeletePost {deletions[1]['post_id']}" in shown.stdout
+    evaluated = estab("proposal", "evaluate", proposal, "--from", BEFORE, *common)
+    assert evaluated.returncode == 0, evaluated.stderr
+    assert "Deleted: 2 posts" in evaluated.stdout
+    decision = ("--decided-by", "Director", "--decision-date", "2018-02-14")
+    submitted = estab("proposal", "decide", proposal, "submit", *decision, *common)
+    assert submitted.returncode == 0, submitted.stderr
+    approved = estab("proposal", "approve", proposal, *decision, *common)
+    assert approved.returncode == 0, approved.stderr
+    live = {post["post_id"] for post in _structure(leeds)["posts"]}
+    assert not live & {command["post_id"] for command in deletions}
