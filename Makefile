@@ -7,7 +7,7 @@ UV := $(TOOLS)/bin/uv
 PACKAGES := contracts readmodels eventlog services cli scenarios importing exporting bench tests
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup demo docs test lint unit integration e2e faults bench bench-smoke soak clean
+.PHONY: setup demo docs test lint unit integration e2e faults bench bench-smoke soak replay-equality clean
 
 $(UV):
 	python3 -m venv $(TOOLS)
@@ -64,6 +64,11 @@ faults: setup
 
 bench-smoke: setup
 	$(UV) run python bench/scale.py --smoke
+
+# Live services, `estab replay` and `estab replay --archive` give the same structure, at-risk list
+# and ledger over a generated 100,000-command history (bench/replay_equality.py; --smoke for ~10,000).
+replay-equality: setup
+	$(UV) run python bench/replay_equality.py
 
 # The issue's size; writes bench/results/latest.json and appends to bench/RESULTS.md.
 bench: setup
