@@ -117,10 +117,15 @@ class ProposalDrafted(Message):
 
 
 class ProposalCommandsAdded(Message):
-    """Commands added to a draft, each an establishment command message, in order."""
+    """Commands added to a draft, each an establishment command message, in order.
+
+    `events` holds, for each command, the events it decided when it was added (type, aggregate,
+    effective date, payload): what a follower folds to see the proposal applied.
+    """
 
     proposal_id: Identifier
     commands: list[dict[str, Any]]
+    events: list[list[dict[str, Any]]] = Field(default_factory=list)
 
 
 class ProposalCommandRemoved(Message):

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from contracts.streams import (
     ESTABLISHMENT_EVENTS,
+    ESTABLISHMENT_PROPOSALS,
     GRADING_EVENTS,
     RECRUITMENT_EVENTS,
     TENANT_EVENTS,
@@ -148,7 +149,9 @@ class ServiceAccess:
 SERVICES = (
     ServiceAccess("establishment", (GRADING_EVENTS, RECRUITMENT_EVENTS), owns_registry=True),
     ServiceAccess("grading", (ESTABLISHMENT_EVENTS,)),
-    ServiceAccess("recruitment", (ESTABLISHMENT_EVENTS, GRADING_EVENTS), erases=True),
+    ServiceAccess(
+        "recruitment", (ESTABLISHMENT_EVENTS, ESTABLISHMENT_PROPOSALS, GRADING_EVENTS), erases=True
+    ),
     ServiceAccess("finance", (ESTABLISHMENT_EVENTS, GRADING_EVENTS, RECRUITMENT_EVENTS)),
 )
 """Each service's Redis access: what it owns and what it follows (the services' consumers)."""

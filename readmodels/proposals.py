@@ -7,16 +7,20 @@ event type has one fold function, in `FOLDS`; payloads come through `payload_of`
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from contracts.upcasting import current_version
 from eventlog.folding import FoldPosition
+from readmodels.establishment import POST
 from readmodels.reading import payload_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from eventlog.folding import Folded
+    from readmodels.establishment import Establishment
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,8 @@ class Proposal:
     drafted_at: str
     status: str = "draft"
     commands: tuple[dict[str, Any], ...] = ()
+    events: tuple[tuple[dict[str, Any], ...], ...] = ()
+    """For each command, the events it decided when it was added (what followers fold)."""
     decisions: tuple[ProposalDecision, ...] = ()
     version: int = 1
 
@@ -59,13 +65,23 @@ def _drafted(_: Proposal | None, payload: Mapping[str, Any], event: Mapping[str,
 
 def _added(state: Proposal | None, payload: Mapping[str, Any], _: Mapping[str, Any]) -> Proposal:
     assert state is not None
-    return replace(state, commands=(*state.commands, *payload["commands"]))
+    commands = payload["commands"]
+    facts = payload.get("events") or [[] for _ in commands]
+    return replace(
+        state,
+        commands=(*state.commands, *commands),
+        events=(*state.events, *(tuple(items) for items in facts)),
+    )
 
 
 def _removed(state: Proposal | None, payload: Mapping[str, Any], _: Mapping[str, Any]) -> Proposal:
     assert state is not None
     index = payload["number"] - 1
-    return replace(state, commands=(*state.commands[:index], *state.commands[index + 1 :]))
+    return replace(
+        state,
+        commands=(*state.commands[:index], *state.commands[index + 1 :]),
+        events=(*state.events[:index], *state.events[index + 1 :]),
+    )
 
 
 def _decided(
@@ -109,3 +125,28 @@ class Proposals(FoldPosition):
     def get(self, proposal_id: str) -> Proposal | None:
         """The proposal, or None if it was never drafted."""
         return self.by_id.get(proposal_id)
+
+
+def with_proposal(live: Establishment, proposal: Proposal) -> Establishment:
+    """A copy of `live` with the events the proposal's commands decided folded in, in order.
+
+    For services that follow the proposals stream: they see the proposal applied without
+    establishment's rules. Establishment itself re-decides the commands against the live log
+    (`services.establishment.what_if`), which also finds the ones the live log has overtaken.
+    """
+    view = copy.deepcopy(live)
+    for number, facts in enumerate(proposal.events, start=1):
+        for index, fact in enumerate(facts):
+            timelines = view.posts if fact["aggregate_type"] == POST else view.units
+            timeline = timelines.get(fact["aggregate_id"])
+            view.apply(
+                {
+                    **fact,
+                    "event_id": f"{proposal.proposal_id}:{number}:{index}",
+                    "schema_version": current_version(fact["type"]),
+                    "aggregate_version": (timeline.version if timeline else 0) + 1,
+                    "sequence": view.sequence + 1,
+                    "recorded_at": view.recorded_at,
+                }
+            )
+    return view

@@ -2,9 +2,12 @@
 
 Commands added to a draft are checked as the live path would check them, on top of the live
 log and the proposal's earlier commands (`what_if.applied`); a refused one refuses the whole
-request, naming it, and nothing is added. A CreatePost without a post id is given one derived
-from the proposal and its number, so later commands in the proposal can name it and approving
-records the same id. Decisions follow draft -> submitted -> approved | rejected | withdrawn.
+request, naming it, and nothing is added. The events each command decides are recorded beside
+it, so services that follow the proposals stream can show a view with the proposal applied
+without establishment's rules (`readmodels.proposals.with_proposal`). A CreatePost without a
+post id is given one derived from the proposal and its number, so later commands in the
+proposal can name it and approving records the same id. Decisions follow draft -> submitted ->
+approved | rejected | withdrawn.
 """
 
 from __future__ import annotations
@@ -103,17 +106,15 @@ def _added(
     _open(proposal, "add commands to")
     start = len(proposal.commands) + 1
     settled = proposed_commands(proposal.proposal_id, start, command.commands)
-    conflicts = [
-        conflict
-        for conflict in check([*proposal.commands, *settled], proposal.proposal_id).conflicts
-        if conflict.number >= start
-    ]
+    view = check([*proposal.commands, *settled], proposal.proposal_id)
+    conflicts = [conflict for conflict in view.conflicts if conflict.number >= start]
     if conflicts:
         named = "; ".join(
             f"command {item.number} ({item.type}): {item.detail}" for item in conflicts
         )
         raise DomainError(conflicts[0].reason, f"nothing added: {named}")
-    payload = {"proposal_id": proposal.proposal_id, "commands": settled}
+    events = [[_fact(draft) for draft in drafts] for drafts in view.decided[start - 1 :]]
+    payload = {"proposal_id": proposal.proposal_id, "commands": settled, "events": events}
     return _draft(
         proposal.proposal_id,
         "ProposalCommandsAdded",
@@ -146,6 +147,17 @@ def _decided(command: pr.DecideProposal, proposal: Proposal) -> EventDraft:
         payload,
         proposal.version,
     )
+
+
+def _fact(draft: EventDraft) -> dict[str, Any]:
+    """An event a proposed command decides, as followers fold it onto their own copy."""
+    return {
+        "type": draft.type,
+        "aggregate_type": draft.aggregate_type,
+        "aggregate_id": draft.aggregate_id,
+        "effective_date": draft.effective_date,
+        "payload": draft.payload,
+    }
 
 
 def _found(proposals: Proposals, proposal_id: str) -> Proposal:

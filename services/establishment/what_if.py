@@ -24,6 +24,7 @@ from services.establishment.domain import decide
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from contracts.decisions import EventDraft
     from contracts.pay_catalogue import PayCatalogue
     from readmodels.establishment import Establishment
 
@@ -51,10 +52,14 @@ class Conflict:
 
 @dataclass(frozen=True, slots=True)
 class WhatIf:
-    """The establishment with the commands applied, and each command that would be refused."""
+    """The establishment with the commands applied, each command's events, and the refusals.
+
+    `decided` has one entry per command, in order: the events it decided (none if refused).
+    """
 
     establishment: Establishment
     conflicts: tuple[Conflict, ...]
+    decided: tuple[tuple[EventDraft, ...], ...] = ()
 
 
 def applied(
@@ -71,16 +76,20 @@ def applied(
     """
     view = copy.deepcopy(live)
     conflicts: list[Conflict] = []
+    decided: list[tuple[EventDraft, ...]] = []
     for number, message in enumerate(commands, start=first_number):
         try:
             command = command_from_message(message)
             drafts = decide(command, view, catalogue)
         except (UnknownTypeError, ValidationError) as error:
             conflicts.append(_conflict(number, message, Reason.INVALID, str(error)))
+            decided.append(())
             continue
         except DomainError as error:
             conflicts.append(_conflict(number, message, error.reason, error.detail))
+            decided.append(())
             continue
+        decided.append(tuple(drafts))
         for index, draft in enumerate(drafts):
             view.apply(
                 {
@@ -96,7 +105,7 @@ def applied(
                     "recorded_at": view.recorded_at,
                 }
             )
-    return WhatIf(view, tuple(conflicts))
+    return WhatIf(view, tuple(conflicts), tuple(decided))
 
 
 def _conflict(number: int, message: dict[str, Any], reason: Reason, detail: str) -> Conflict:

@@ -30,6 +30,7 @@ from eventlog.http_params import (
 )
 from eventlog.http_writes import add_writes
 from eventlog.problems import ProblemError
+from services.recruitment.consultation import consultation
 from services.recruitment.erasure import erase_person
 from services.recruitment.handlers import GROUP
 from services.recruitment.revealed_answers import revealed
@@ -132,6 +133,29 @@ async def get_at_risk(
     answer = await _revealed(recruitment, scene, at_risk(scene, day))
     answer["people"].sort(key=lambda person: person["person_ref"])
     return answer
+
+
+@router.get("/consultation")
+async def get_consultation(
+    request: Request,
+    *,
+    proposal: Annotated[str, Query(description="the proposal to consult on")],
+    start: Annotated[
+        Day | None, Query(description="when consultation starts (default today)")
+    ] = None,
+    policy_days: Annotated[
+        int, Query(ge=0, le=365, description="the tenant's own minimum consultation period")
+    ] = 0,
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> dict[str, Any]:
+    """Collective consultation a proposal needs: people at risk, minimum days, HR1."""
+    recruitment = await _tenant(request, x_tenant)
+    found = (await recruitment.proposals.current()).get(proposal)
+    if found is None:
+        raise ProblemError(Reason.NOT_FOUND, f"no proposal {proposal!r}")
+    scene = await recruitment.scene(None)
+    day = day_of(request, start)
+    return await _revealed(recruitment, scene, consultation(scene, found, day, policy_days))
 
 
 @router.get("/postholders")

@@ -15,13 +15,19 @@ from typing import TYPE_CHECKING
 
 from contracts import recruitment as rc
 from contracts.pay_catalogue import PayCatalogueView
-from contracts.streams import ESTABLISHMENT_EVENTS, GRADING_EVENTS, RECRUITMENT_EVENTS
+from contracts.streams import (
+    ESTABLISHMENT_EVENTS,
+    ESTABLISHMENT_PROPOSALS,
+    GRADING_EVENTS,
+    RECRUITMENT_EVENTS,
+)
 from contracts.tenancy import TenantPolicy
 from eventlog.clock import Clock, system_clock
 from eventlog.command_log import CommandLog, Outcome, Submitted, fingerprint
 from eventlog.folded_stream import Follower
 from eventlog.person_keys import PersonKeys
 from readmodels.establishment import Establishment
+from readmodels.proposals import Proposals
 from readmodels.workforce import Workforce
 from services.recruitment.domain import decide
 from services.recruitment.scene import Scene
@@ -49,6 +55,7 @@ class TenantRecruitment(CommandLog[rc.RecruitmentCommand, Workforce]):
         super().__init__(redis, tenant, RECRUITMENT_EVENTS, clock)
         self.establishment = Follower(redis, tenant, ESTABLISHMENT_EVENTS, Establishment, clock)
         self.grading = Follower(redis, tenant, GRADING_EVENTS, PayCatalogueView, clock)
+        self.proposals = Follower(redis, tenant, ESTABLISHMENT_PROPOSALS, Proposals, clock)
         self.policy = policy or TenantPolicy()
         """The tenant's policies as provisioned (they never change once recorded)."""
         self.redis = redis

@@ -13,9 +13,8 @@ import orjson
 import pytest
 from bearer import speaking_for
 from conftest import provision
-from driving import estab, stream_lengths
+from driving import caught_up, estab, get, send, stream_events, stream_lengths
 from grade_catalogue import record_catalogue
-from redis import Redis
 from redis.asyncio import Redis as AsyncRedis
 
 from contracts.streams import ESTABLISHMENT_EVENTS, StoreKeys
@@ -88,11 +87,6 @@ async def recorded(registry: TenantRegistry, redis: AsyncRedis) -> str:
     return other
 
 
-def _events(redis_url: str, key: str) -> list[dict[str, Any]]:
-    with Redis.from_url(redis_url) as redis:
-        return [orjson.loads(fields[b"__data__"]) for _, fields in redis.xrange(key)]
-
-
 def test_seed_000_as_a_proposal_is_viewed_as_recorded_and_approved_in_one_append(
     leeds: httpx.Client, establishment_service: Any, recorded: str, redis_url: str, tenant: str
 ) -> None:
@@ -118,7 +112,7 @@ def test_seed_000_as_a_proposal_is_viewed_as_recorded_and_approved_in_one_append
     for decision in ("submit", "approve"):
         done = leeds.post(f"/proposals/{proposal_id}/{decision}", json=DECISION)
         assert done.status_code == 201, done.text
-    appended = _events(redis_url, key)[lengths[key.encode()] :]
+    appended = stream_events(redis_url, tenant, ESTABLISHMENT_EVENTS)[lengths[key.encode()] :]
     assert len(appended) == len(redesign)
     assert {event["correlation_id"] for event in appended} == {proposal_id}
     assert _structure(leeds)["posts"] == expected["posts"]
@@ -207,3 +201,32 @@ def test_the_cli_drafts_evaluates_and_approves_a_proposal(
     assert approved.returncode == 0, approved.stderr
     live = {post["post_id"] for post in _structure(leeds)["posts"]}
     assert not live & {command["post_id"] for command in deletions}
+
+
+def test_consultation_names_the_people_approval_then_puts_at_risk(
+    services: dict[str, Any], tenant: str
+) -> None:
+    """Seed 000 as a proposal: 6 people to consult on (no statutory minimum), the same 6 whom
+    recruitment places at risk once the proposal is approved."""
+    before, redesign = _steps()
+    for command in before:
+        send(services, tenant, command)
+    for step in load_scenario(bundled_scenario("leeds_2018_postholders")).steps:
+        send(services, tenant, step.command)
+    with _client(services["establishment"], tenant) as client:
+        proposal_id = _drafted(client, redesign)
+        caught_up(services["recruitment"])
+        needs = get(services["recruitment"], tenant, "/consultation", proposal=proposal_id,
+                    start="2018-02-01", policy_days=14)  # fmt: skip
+        assert needs["proposed_redundancies"] == 6
+        assert (needs["statutory_minimum_days"], needs["minimum_days"]) == (0, 14)
+        assert needs["hr1_required"] is False
+        assert needs["earliest_dismissal_date"] == "2018-02-15"
+        for decision in ("submit", "approve"):
+            assert client.post(f"/proposals/{proposal_id}/{decision}", json=DECISION).is_success
+    for service in services.values():
+        caught_up(service)
+    placed = get(services["recruitment"], tenant, "/at-risk", as_of=AFTER)
+    assert {person["person_ref"] for person in needs["people"]} == {
+        person["person_ref"] for person in placed["people"]
+    }

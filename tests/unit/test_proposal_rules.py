@@ -12,8 +12,10 @@ from contracts import proposals as pr
 from contracts.decisions import DomainError, EventDraft
 from contracts.rejections import Reason
 from readmodels.establishment import Establishment
-from readmodels.proposals import Proposals
+from readmodels.proposals import Proposals, with_proposal
+from scenarios.loader import bundled_scenario, load_scenario
 from services.establishment.proposal_rules import decide_proposal
+from services.establishment.views import posts_on
 from services.establishment.what_if import WhatIf, applied
 
 CATALOGUE = njc_catalogue()
@@ -152,3 +154,25 @@ def test_a_closed_proposal_takes_no_more_commands() -> None:
     with pytest.raises(DomainError) as caught:
         _run(proposals, live, pr.AddProposalCommands(proposal_id="p1", commands=[UNIT]))
     assert caught.value.reason is Reason.PROPOSAL_STATUS
+
+
+def test_a_follower_sees_the_proposal_applied_as_establishment_does() -> None:
+    """Seed 000's redesign: folding the recorded events equals re-deciding the commands."""
+    steps = load_scenario(bundled_scenario("leeds_2018_children_and_families")).steps
+    commands = [step.command for step in steps]
+    baseline = [command for command in commands if command["effective_date"] <= "2018-03-31"]
+    redesign = [command for command in commands if command["effective_date"] > "2018-03-31"]
+    live = applied(Establishment(), CATALOGUE, baseline, "live").establishment
+    proposals = _drafted(live)
+    _run(proposals, live, pr.AddProposalCommands(proposal_id="p1", commands=redesign))
+    owner = applied(live, CATALOGUE, proposals.by_id["p1"].commands, "p1")
+    assert owner.conflicts == ()
+    follower = with_proposal(live, proposals.by_id["p1"])
+    for day in ("2018-03-31", "2018-04-01"):
+        assert _shown(posts_on(follower, day)) == _shown(posts_on(owner.establishment, day))
+    assert _shown(posts_on(follower, "2018-04-01")) != _shown(posts_on(live, "2018-04-01"))
+
+
+def _shown(posts: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Posts as views show them, versions aside (the follower numbers them as it folds)."""
+    return {key: {**post, "version": None} for key, post in posts.items()}
