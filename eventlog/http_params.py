@@ -31,6 +31,9 @@ AsOf = Annotated[Day | None, Query(description="effective date (default today)")
 KnownAt = Annotated[
     str | None, Query(description="recorded time, RFC 3339 or a date (default now)")
 ]
+ProposalId = Annotated[
+    str | None, Query(description="answer as if this proposal's commands were recorded now")
+]
 
 
 def moment(known_at: str | None) -> str | None:

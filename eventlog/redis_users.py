@@ -152,7 +152,10 @@ SERVICES = (
     ServiceAccess(
         "recruitment", (ESTABLISHMENT_EVENTS, ESTABLISHMENT_PROPOSALS, GRADING_EVENTS), erases=True
     ),
-    ServiceAccess("finance", (ESTABLISHMENT_EVENTS, GRADING_EVENTS, RECRUITMENT_EVENTS)),
+    ServiceAccess(
+        "finance",
+        (ESTABLISHMENT_EVENTS, ESTABLISHMENT_PROPOSALS, GRADING_EVENTS, RECRUITMENT_EVENTS),
+    ),
 )
 """Each service's Redis access: what it owns and what it follows (the services' consumers)."""
 

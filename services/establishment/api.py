@@ -18,6 +18,7 @@ from contracts.streams import DEFAULT_TENANT, ESTABLISHMENT_EVENTS, RECRUITMENT_
 from eventlog.http_params import (
     AsOf,
     KnownAt,
+    ProposalId,
     TenantHeader,
     answer,
     moment,
@@ -47,11 +48,6 @@ router.include_router(proposal_router)
 async def _tenant(request: Request, tenant: str) -> TenantEstablishment:
     found: TenantEstablishment = await tenant_log(request, tenant)
     return found
-
-
-ProposalId = Annotated[
-    str | None, Query(description="answer as if this proposal's commands were recorded now")
-]
 
 
 async def _view(

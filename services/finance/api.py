@@ -20,6 +20,7 @@ from contracts.streams import DEFAULT_TENANT
 from eventlog.http_params import (
     AsOf,
     KnownAt,
+    ProposalId,
     TenantHeader,
     answer,
     day_of,
@@ -32,6 +33,8 @@ from services.finance.chart_routes import router as charts
 from services.finance.costing import FORECAST, Policy
 from services.finance.funding import sensitivity, stream_view
 from services.finance.ledger import UnknownOrgUnitError, ledger
+from services.finance.proposal_books import books_for
+from services.finance.proposal_routes import router as proposals
 from services.finance.savings import statement
 
 if TYPE_CHECKING:
@@ -62,15 +65,17 @@ async def get_ledger(
     basis: Literal["budget", "forecast"] = "budget",
     org_unit_id: str | None = None,
     vacancy_factor: Annotated[Decimal, Query(ge=0, le=1)] = Decimal(0),
+    proposal: ProposalId = None,
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """Full-year and in-year cost of a financial year, grouped.
 
-    The forecast splits obligations (filled posts) from commitments (approved vacancies).
+    The forecast splits obligations (filled posts) from commitments (approved vacancies). With
+    `proposal`, as if its commands were recorded now.
     """
     day = day_of(request, as_of)
     finance = await _tenant(request, x_tenant)
-    books = await finance.books(moment(known_at))
+    books = await books_for(finance, known_at, proposal)
     policy = Policy(basis=basis, vacancy_factor=vacancy_factor if basis == FORECAST else Decimal(0))
     try:
         return ledger(
@@ -91,11 +96,13 @@ async def get_savings(
     costs: Literal["explicit", "grades"] = "explicit",
     price_on: date | None = None,
     rates_on: date | None = None,
+    proposal: ProposalId = None,
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
     """A savings statement between two effective dates (seed 000's Table 1 shape).
 
     Priced at `price_on`'s pay (default `to`) and `rates_on`'s on-cost rates (default `price_on`).
+    With `proposal`, the savings it would make, as if its commands were recorded now.
     """
     if start > end:
         raise ProblemError(
@@ -104,7 +111,7 @@ async def get_savings(
             [{"loc": ["query", "from"], "msg": "after to", "type": "value_error"}],
         )
     finance = await _tenant(request, x_tenant)
-    books = await finance.books(moment(known_at))
+    books = await books_for(finance, known_at, proposal)
     policy = Policy(
         explicit_costs=costs == "explicit",
         price_on=price_on.isoformat() if price_on else None,
@@ -163,3 +170,4 @@ async def get_sensitivity(
 
 
 router.include_router(charts)
+router.include_router(proposals)

@@ -6,6 +6,7 @@ catalogue, recruitment's postholders) plus finance's own funding streams, for an
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from contracts import finance as fi
 from contracts.pay_catalogue import PayCatalogueView
 from contracts.streams import (
     ESTABLISHMENT_EVENTS,
+    ESTABLISHMENT_PROPOSALS,
     FINANCE_COST_UPDATES,
     FINANCE_EVENTS,
     GRADING_EVENTS,
@@ -22,6 +24,7 @@ from eventlog.clock import Clock, system_clock
 from eventlog.command_log import CommandLog, Outcome, Submitted
 from eventlog.folded_stream import Follower
 from readmodels.establishment import Establishment
+from readmodels.proposals import Proposals, with_proposal
 from readmodels.workforce import Workforce
 from services.finance.books import Books
 from services.finance.domain import decide_costs, decide_funding
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
     from redis.asyncio import Redis
 
     from contracts.decisions import EventDraft
+    from readmodels.proposals import Proposal
 
 
 class CostUpdates(CommandLog[fi.PublishCostChanges, PublishedCosts]):
@@ -62,6 +66,7 @@ class TenantFinance(CommandLog[fi.FinanceCommand, FundingBook]):
         self.establishment = Follower(redis, tenant, ESTABLISHMENT_EVENTS, Establishment, clock)
         self.grading = Follower(redis, tenant, GRADING_EVENTS, PayCatalogueView, clock)
         self.staffing = Follower(redis, tenant, RECRUITMENT_EVENTS, Workforce, clock)
+        self.proposals = Follower(redis, tenant, ESTABLISHMENT_PROPOSALS, Proposals, clock)
 
     def new_projection(self) -> FundingBook:
         """No funding streams yet."""
@@ -79,6 +84,14 @@ class TenantFinance(CommandLog[fi.FinanceCommand, FundingBook]):
             await self.staffing.current(),
             await self.current(),
         )
+
+    async def books_with(self, proposal_id: str) -> tuple[Proposal, Books] | None:
+        """The proposal and everything as known now with it applied (None: no such proposal)."""
+        proposal = (await self.proposals.current()).get(proposal_id)
+        if proposal is None:
+            return None
+        books = await self.refresh()
+        return proposal, replace(books, establishment=with_proposal(books.establishment, proposal))
 
     async def books(self, moment: str | None) -> Books:
         """Everything as known at `moment` (None: now)."""

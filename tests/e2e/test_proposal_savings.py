@@ -1,0 +1,79 @@
+"""Seed 000's redesign as a proposal, priced by finance: its savings statement is Table 1,
+the same to the penny as the redesign recorded live, and `/proposals/compare` says so."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from uuid import uuid4
+
+import httpx
+import pytest
+from bearer import speaking_for
+from conftest import provision
+from driving import caught_up, get, load, send
+from leeds_2018 import record_leeds_2018
+from seed_000 import BASIS
+
+from eventlog.tenant_registry import TenantRegistry
+from scenarios.loader import bundled_scenario, load_scenario
+
+pytestmark = [pytest.mark.e2e, pytest.mark.redis]
+
+UNIT = "children-and-families"
+BEFORE, AFTER = "2018-03-31", "2018-04-01"
+
+
+@pytest.fixture
+async def recorded(registry: TenantRegistry) -> str:
+    """Another tenant, for the redesign recorded live."""
+    return await provision(registry, f"t-{uuid4().hex[:12]}")
+
+
+def test_the_proposal_is_priced_as_the_redesign_recorded_live(
+    services: dict[str, Any], tenant: str, recorded: str
+) -> None:
+    """/savings and /ledger with the proposal equal the live redesign's; compare nets 235,530."""
+    record_leeds_2018(services, recorded)
+    commands = [
+        step.command
+        for step in load_scenario(bundled_scenario("leeds_2018_children_and_families")).steps
+    ]
+    for command in BASIS + [item for item in commands if item["effective_date"] <= BEFORE]:
+        send(services, tenant, command)
+    load(services, tenant, "leeds_2018_postholders")
+    redesign = [item for item in commands if item["effective_date"] > BEFORE]
+    with httpx.Client(base_url=services["establishment"].url, headers=speaking_for(tenant),
+                      timeout=60) as client:  # fmt: skip
+        made = client.post("/proposals", json={"proposal_id": "redesign-2018", "org_unit_id": UNIT,
+                           "title": "Service Redesign", "implementation_date": AFTER})  # fmt: skip
+        assert made.status_code == 201, made.text
+        added = client.post("/proposals/redesign-2018/commands", json={"commands": redesign})
+        assert added.status_code == 201, added.text
+    for service in services.values():
+        caught_up(service)
+
+    for costs in ("explicit", "grades"):
+        window = {"from": BEFORE, "to": AFTER, "org_unit_id": UNIT, "costs": costs}
+        planned = get(services["finance"], tenant, "/savings", proposal="redesign-2018", **window)
+        actual = get(services["finance"], recorded, "/savings", **window)
+        for part in ("deleted", "created", "changed", "transferred_in", "net", "table"):
+            assert planned[part] == actual[part], (costs, part)
+    year = {"fy": 2018, "as_of": AFTER}
+    planned_ledger = get(services["finance"], tenant, "/ledger", proposal="redesign-2018", **year)
+    assert (
+        planned_ledger["totals"] == get(services["finance"], recorded, "/ledger", **year)["totals"]
+    )
+
+    [column] = get(services["finance"], tenant, "/proposals/compare", ids="redesign-2018")[
+        "proposals"
+    ]
+    assert column["net_annual_saving"] == "235530.00"
+    assert column["posts_deleted"] == 6
+    created = (column["posts_created"], column["posts_externally_funded"])
+    assert created == (planned["created"]["posts"], planned["externally_funded"]["posts"])
+    live_ledger = get(services["finance"], tenant, "/ledger", **year)
+    saved = Decimal(live_ledger["totals"]["in_year_cost"]) - Decimal(
+        planned_ledger["totals"]["in_year_cost"]
+    )
+    assert Decimal(column["in_year_saving"]) == saved
