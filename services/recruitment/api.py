@@ -20,6 +20,7 @@ from contracts.streams import DEFAULT_TENANT
 from eventlog.http_params import (
     AsOf,
     KnownAt,
+    ProposalId,
     TenantHeader,
     answer,
     day_of,
@@ -33,6 +34,7 @@ from eventlog.problems import ProblemError
 from services.recruitment.consultation import consultation
 from services.recruitment.erasure import erase_person
 from services.recruitment.handlers import GROUP
+from services.recruitment.proposal_scene import scene_with
 from services.recruitment.revealed_answers import revealed
 from services.recruitment.views import at_risk, roster, vacancies, vacancy_control
 
@@ -54,6 +56,22 @@ async def _revealed(
 ) -> dict[str, Any]:
     """`document` naming people by their references (erased ones as `erased`)."""
     return await revealed(recruitment.person_keys, scene.workforce, document)
+
+
+async def _scene(
+    recruitment: TenantRecruitment, known_at: str | None, proposal: str | None
+) -> Scene:
+    """Everything as known at `known_at`, or as it would be now with `proposal` applied."""
+    if proposal is None:
+        return await recruitment.scene(moment(known_at))
+    if known_at is not None:
+        raise ProblemError(
+            Reason.INVALID, "a proposal is applied to everything as known now: no known_at"
+        )
+    found = (await recruitment.proposals.current()).get(proposal)
+    if found is None:
+        raise ProblemError(Reason.NOT_FOUND, f"no proposal {proposal!r}")
+    return scene_with(await recruitment.scene(None), found)
 
 
 async def _person(recruitment: TenantRecruitment, person_ref: str | None) -> str | None:
@@ -107,15 +125,20 @@ async def lift_freeze(
 @router.get("/vacancies")
 async def get_vacancies(
     request: Request,
+    *,
     as_of: AsOf = None,
     known_at: KnownAt = None,
     org_unit_id: str | None = None,
+    proposal: ProposalId = None,
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
-    """Posts with FTE nobody holds on a date: how much, how long, approval, freeze."""
+    """Posts with FTE nobody holds on a date: how much, how long, approval, freeze.
+
+    With `proposal`, as if its commands were recorded now.
+    """
     day = day_of(request, as_of)
     recruitment = await _tenant(request, x_tenant)
-    scene = await recruitment.scene(moment(known_at))
+    scene = await _scene(recruitment, known_at, proposal)
     return vacancies(scene, day, org_unit_id)
 
 
@@ -124,12 +147,16 @@ async def get_at_risk(
     request: Request,
     as_of: AsOf = None,
     known_at: KnownAt = None,
+    proposal: ProposalId = None,
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> dict[str, Any]:
-    """People whose post is deleted, each with suitable alternative vacancies (ring-fenced)."""
+    """People whose post is deleted, each with suitable alternative vacancies (ring-fenced).
+
+    With `proposal`, the people it would put at risk too, as if its commands were recorded now.
+    """
     day = day_of(request, as_of)
     recruitment = await _tenant(request, x_tenant)
-    scene = await recruitment.scene(moment(known_at))
+    scene = await _scene(recruitment, known_at, proposal)
     answer = await _revealed(recruitment, scene, at_risk(scene, day))
     answer["people"].sort(key=lambda person: person["person_ref"])
     return answer

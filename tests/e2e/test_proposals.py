@@ -206,8 +206,8 @@ def test_the_cli_drafts_evaluates_and_approves_a_proposal(
 def test_consultation_names_the_people_approval_then_puts_at_risk(
     services: dict[str, Any], tenant: str
 ) -> None:
-    """Seed 000 as a proposal: 6 people to consult on (no statutory minimum), the same 6 whom
-    recruitment places at risk once the proposal is approved."""
+    """Seed 000 as a proposal: 6 people to consult on (no statutory minimum), shown at risk with
+    the proposal applied, and the same 6 recruitment places at risk once it is approved."""
     before, redesign = _steps()
     for command in before:
         send(services, tenant, command)
@@ -222,6 +222,10 @@ def test_consultation_names_the_people_approval_then_puts_at_risk(
         assert (needs["statutory_minimum_days"], needs["minimum_days"]) == (0, 14)
         assert needs["hr1_required"] is False
         assert needs["earliest_dismissal_date"] == "2018-02-15"
+        planned = get(
+            services["recruitment"], tenant, "/at-risk", as_of=AFTER, proposal=proposal_id
+        )
+        assert get(services["recruitment"], tenant, "/at-risk", as_of=AFTER)["people"] == []
         for decision in ("submit", "approve"):
             assert client.post(f"/proposals/{proposal_id}/{decision}", json=DECISION).is_success
     for service in services.values():
@@ -230,3 +234,7 @@ def test_consultation_names_the_people_approval_then_puts_at_risk(
     assert {person["person_ref"] for person in needs["people"]} == {
         person["person_ref"] for person in placed["people"]
     }
+    assert planned["totals"] == placed["totals"]
+    assert [person["posts"][0]["post_id"] for person in planned["people"]] == [
+        person["posts"][0]["post_id"] for person in placed["people"]
+    ]
