@@ -5,7 +5,7 @@ gives it establishment commands (from a scenario file, as `estab load` reads the
 JSON), `show` lists its commands, decisions and any conflicts with the live log, `evaluate`
 prints the structure it would leave and its change report, and `submit`, `approve`, `reject`,
 `withdraw` record a decision (approval appends the commands to the live log, or exits 1 listing
-each command that no longer applies).
+each command that no longer applies); `compare` and `outturn` ask finance.
 """
 
 from __future__ import annotations
@@ -16,8 +16,19 @@ from typing import Annotated, Any
 
 import orjson
 import typer
+from rich.table import Table
 
-from cli.options import DATA, AsJson, DataDir, EstablishmentUrl, OrgUnit, Tenant, console, url_for
+from cli.options import (
+    DATA,
+    AsJson,
+    DataDir,
+    EstablishmentUrl,
+    FinanceUrl,
+    OrgUnit,
+    Tenant,
+    console,
+    url_for,
+)
 from cli.stack_calls import call
 from cli.view_printing import print_json, print_structure
 from scenarios.loader import load_scenario
@@ -55,8 +66,13 @@ def create(
     url: EstablishmentUrl = None,
 ) -> None:
     """Start a draft proposal; prints its id."""
-    body = {"proposal_id": proposal_id, "title": title, "implementation_date": implementation_date,
-            "org_unit_id": org_unit, "description": description}  # fmt: skip
+    body = {
+        "proposal_id": proposal_id,
+        "title": title,
+        "implementation_date": implementation_date,
+        "org_unit_id": org_unit,
+        "description": description,
+    }
     made = _ask(
         "POST", "/proposals", tenant, data_dir, url, body={k: v for k, v in body.items() if v}
     )
@@ -171,3 +187,79 @@ def approve(
     decide(
         proposal_id, Decision.APPROVE, tenant, decided_by, decision_date, reference, data_dir, url
     )
+
+
+@proposal_app.command(name="compare")
+def compare(
+    ids: Annotated[str, typer.Argument(help="proposal ids, comma-separated")],
+    tenant: Tenant,
+    as_json: AsJson = False,
+    data_dir: DataDir = DATA,
+    finance_url: FinanceUrl = None,
+) -> None:
+    """Proposals side by side: net saving, FTE, posts deleted and created, in-year saving."""
+    base = url_for(data_dir, "finance", finance_url)
+    found = call(
+        "GET",
+        f"{base}/proposals/compare",
+        data_dir,
+        params={"ids": ids},
+        headers={"X-Tenant": tenant},
+    ).json()
+    if as_json:
+        print_json(found)
+        return
+    table = Table(title="Proposals compared")
+    for column in (
+        "proposal",
+        "status",
+        "from",
+        "net saving",
+        "FTE",
+        "deleted",
+        "created",
+        "in-year saving",
+    ):
+        table.add_column(column)
+    for item in found["proposals"]:
+        table.add_row(
+            item["proposal_id"],
+            item["status"],
+            item["implementation_date"],
+            item["net_annual_saving"],
+            item["fte_change"],
+            str(item["posts_deleted"]),
+            str(item["posts_created"]),
+            f"{item['in_year_saving']} ({item['fy']})",
+        )
+    console.print(table)
+
+
+@proposal_app.command(name="outturn")
+def outturn(
+    proposal_id: ProposalId,
+    tenant: Tenant,
+    fy: Annotated[int, typer.Option(help="financial year by its start year: 2018 is 2018/19")],
+    as_json: AsJson = False,
+    data_dir: DataDir = DATA,
+    finance_url: FinanceUrl = None,
+) -> None:
+    """An approved proposal's modelled saving for a year beside what the ledger now shows."""
+    base = url_for(data_dir, "finance", finance_url)
+    found = call(
+        "GET",
+        f"{base}/proposals/{proposal_id}/outturn",
+        data_dir,
+        params={"fy": fy},
+        headers={"X-Tenant": tenant},
+    ).json()
+    if as_json:
+        print_json(found)
+        return
+    console.print(
+        f"{proposal_id} in {fy}/{(fy + 1) % 100:02d}: modelled saving {found['modelled_saving']}, "
+        f"actual {found['actual_saving']}, shortfall {found['shortfall']} ({found['basis']})"
+    )
+    for line in found["lines"]:
+        if line["cause"] != "as planned":
+            console.print(f"  {line['post_id']}: {line['difference']} — {line['cause']}")

@@ -1,4 +1,7 @@
-"""`GET /proposals/compare?ids=A,B`: proposals side by side, as finance prices them.
+"""`GET /proposals/compare?ids=A,B` and `GET /proposals/{id}/outturn?fy=Y`, as finance prices them.
+
+Compare sets proposals side by side; outturn sets an approved proposal's modelled saving beside
+what the ledger now shows for the same posts (services.finance.outturn).
 
 For each: the net annual saving and FTE of its savings statement from the day before its
 implementation date to that date (seed 000's Table 1 shape, explicit costs first); the posts it
@@ -10,6 +13,7 @@ applied). The people it puts at risk and the consultation it needs are recruitme
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,10 +24,12 @@ from contracts.rejections import Reason
 from contracts.streams import DEFAULT_TENANT
 from eventlog.http_params import TenantHeader, tenant_log
 from eventlog.problems import ProblemError
+from readmodels.proposals import with_proposal
 from readmodels.workforce import day_before
 from services.finance.costing import Policy
 from services.finance.fiscal import fy_of
 from services.finance.ledger import ledger
+from services.finance.outturn import outturn
 from services.finance.savings import statement
 
 if TYPE_CHECKING:
@@ -55,6 +61,29 @@ async def compare(
             raise ProblemError(Reason.NOT_FOUND, f"no proposal {proposal_id!r}")
         compared.append(_figures(*found, live))
     return {"proposals": compared}
+
+
+@router.get("/proposals/{proposal_id}/outturn")
+async def get_outturn(
+    request: Request,
+    proposal_id: str,
+    fy: Annotated[int, Query(ge=1990, le=2200, description="start year: 2018 is 2018/19")],
+    x_tenant: TenantHeader = DEFAULT_TENANT,
+) -> dict[str, Any]:
+    """An approved proposal's modelled saving for `fy` against the ledger now, line by line."""
+    finance: TenantFinance = await tenant_log(request, x_tenant)
+    proposal = (await finance.proposals.current()).get(proposal_id)
+    if proposal is None:
+        raise ProblemError(Reason.NOT_FOUND, f"no proposal {proposal_id!r}")
+    submitted = [item for item in proposal.decisions if item.decision == "submit"]
+    if proposal.status != "approved" or not submitted:
+        raise ProblemError(
+            Reason.PROPOSAL_STATUS,
+            f"proposal {proposal_id!r} is {proposal.status}: only an approved one has an outturn",
+        )
+    baseline = await finance.books(submitted[-1].recorded_at)
+    modelled = replace(baseline, establishment=with_proposal(baseline.establishment, proposal))
+    return outturn(baseline, modelled, await finance.refresh(), proposal, fy)
 
 
 def _figures(proposal: Proposal, books: Books, live: Books) -> dict[str, Any]:

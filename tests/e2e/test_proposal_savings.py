@@ -4,6 +4,7 @@ the same to the penny as the redesign recorded live, and `/proposals/compare` sa
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
@@ -11,7 +12,7 @@ import httpx
 import pytest
 from bearer import speaking_for
 from conftest import provision
-from driving import caught_up, get, load, send
+from driving import caught_up, estab, get, load, send
 from leeds_2018 import record_leeds_2018
 from seed_000 import BASIS
 
@@ -77,3 +78,53 @@ def test_the_proposal_is_priced_as_the_redesign_recorded_live(
         planned_ledger["totals"]["in_year_cost"]
     )
     assert Decimal(column["in_year_saving"]) == saved
+
+
+def test_the_outturn_names_a_late_deletion_as_the_shortfall(
+    services: dict[str, Any], tenant: str, tmp_path: Path
+) -> None:
+    """Approved, then one deletion put back to July: the outturn's one difference is that post."""
+    commands = [
+        step.command
+        for step in load_scenario(bundled_scenario("leeds_2018_children_and_families")).steps
+    ]
+    for command in BASIS + [item for item in commands if item["effective_date"] <= BEFORE]:
+        send(services, tenant, command)
+    load(services, tenant, "leeds_2018_postholders")
+    redesign = [item for item in commands if item["effective_date"] > BEFORE]
+    late = next(item["post_id"] for item in redesign if item["type"] == "DeletePost")
+    decision = {"decided_by": "Executive Board", "decision_date": "2018-02-14"}
+    with httpx.Client(base_url=services["establishment"].url, headers=speaking_for(tenant),
+                      timeout=60) as client:  # fmt: skip
+        made = client.post("/proposals", json={"proposal_id": "redesign", "title": "Redesign",
+                           "implementation_date": AFTER})  # fmt: skip
+        assert made.status_code == 201, made.text
+        assert client.post("/proposals/redesign/commands", json={"commands": redesign}).is_success
+        for step in ("submit", "approve"):
+            assert client.post(f"/proposals/redesign/{step}", json=decision).is_success
+        history = client.get(f"/posts/{late}/history").json()
+        deletion = next(event for event in history if event["type"] == "PostDeleted")
+        send(services, tenant, {"type": "RetractEvent", "event_id": deletion["event_id"],
+                                "reason": "consultation ran on"})  # fmt: skip
+        send(services, tenant, {"type": "DeletePost", "post_id": late,
+                                "effective_date": "2018-07-01"})  # fmt: skip
+    for service in services.values():
+        caught_up(service)
+
+    report = get(services["finance"], tenant, "/proposals/redesign/outturn", fy=2018)
+    lines = {line["post_id"]: line for line in report["lines"]}
+    assert lines[late]["cause"] == "deleted on 2018-07-01, 91 days later than planned"
+    assert Decimal(lines[late]["difference"]) > 0
+    others = [line for post_id, line in lines.items() if post_id != late]
+    assert {line["cause"] for line in others} == {"as planned"}
+    shortfall = Decimal(report["modelled_saving"]) - Decimal(report["actual_saving"])
+    assert Decimal(report["shortfall"]) == shortfall == Decimal(lines[late]["difference"])
+    common = ("--tenant", tenant, "--finance-url", services["finance"].url,
+              "--data-dir", str(tmp_path))  # fmt: skip
+    said = estab("proposal", "outturn", "redesign", "--fy", "2018", *common)
+    assert said.returncode == 0, said.stderr
+    assert f"shortfall {report['shortfall']}" in said.stdout
+    assert f"{late}: {lines[late]['difference']} — deleted on 2018-07-01" in said.stdout
+    compared = estab("proposal", "compare", "redesign", *common)
+    assert compared.returncode == 0, compared.stderr
+    assert "approved" in compared.stdout
