@@ -60,6 +60,10 @@ def test_the_proposal_is_priced_as_the_redesign_recorded_live(
         actual = get(services["finance"], recorded, "/savings", **window)
         for part in ("deleted", "created", "changed", "transferred_in", "net", "table"):
             assert planned[part] == actual[part], (costs, part)
+        if costs == "explicit":
+            assert planned["table"]["deletions"] == "623930.00"
+            assert planned["table"]["new_posts"] == "388400.00"
+            assert planned["net"]["annual_cost"] == "-235530.00"
     year = {"fy": 2018, "as_of": AFTER}
     planned_ledger = get(services["finance"], tenant, "/ledger", proposal="redesign-2018", **year)
     assert (
@@ -119,6 +123,10 @@ def test_the_outturn_names_a_late_deletion_as_the_shortfall(
     assert {line["cause"] for line in others} == {"as planned"}
     shortfall = Decimal(report["modelled_saving"]) - Decimal(report["actual_saving"])
     assert Decimal(report["shortfall"]) == shortfall == Decimal(lines[late]["difference"])
+    posts = get(services["finance"], tenant, "/ledger", fy=2018, as_of=AFTER, group_by="post",
+                basis="forecast")["rows"]  # fmt: skip
+    annual = Decimal(next(row for row in posts if row["key"] == late)["annual_cost"])
+    assert shortfall == (annual * 91 / 365).quantize(Decimal("0.01"))  # 1 April to 30 June
     common = ("--tenant", tenant, "--finance-url", services["finance"].url,
               "--data-dir", str(tmp_path))  # fmt: skip
     said = estab("proposal", "outturn", "redesign", "--fy", "2018", *common)

@@ -95,6 +95,8 @@ def test_seed_000_as_a_proposal_is_viewed_as_recorded_and_approved_in_one_append
     with _client(establishment_service, recorded) as live:
         _record(live, before + redesign)
         expected = _structure(live)
+    key = StoreKeys.for_stream(tenant, ESTABLISHMENT_EVENTS).stream
+    drafting = stream_lengths(redis_url, tenant)[key.encode()]
     proposal_id = _drafted(leeds, redesign)
     untouched = _structure(leeds)
     assert untouched["totals"] == _structure(leeds, as_of=BEFORE)["totals"]
@@ -108,7 +110,7 @@ def test_seed_000_as_a_proposal_is_viewed_as_recorded_and_approved_in_one_append
     assert _structure(leeds)["totals"] == untouched["totals"]
 
     lengths = stream_lengths(redis_url, tenant)
-    key = StoreKeys.for_stream(tenant, ESTABLISHMENT_EVENTS).stream
+    assert lengths[key.encode()] == drafting
     for decision in ("submit", "approve"):
         done = leeds.post(f"/proposals/{proposal_id}/{decision}", json=DECISION)
         assert done.status_code == 201, done.text
@@ -225,6 +227,8 @@ def test_consultation_names_the_people_approval_then_puts_at_risk(
         planned = get(
             services["recruitment"], tenant, "/at-risk", as_of=AFTER, proposal=proposal_id
         )
+        assert planned["totals"]["people"] == 6
+        assert all(person["posts"][0]["alternatives"] for person in planned["people"])
         assert get(services["recruitment"], tenant, "/at-risk", as_of=AFTER)["people"] == []
         for decision in ("submit", "approve"):
             assert client.post(f"/proposals/{proposal_id}/{decision}", json=DECISION).is_success
