@@ -27,8 +27,10 @@ from cli.options import (
     DataDir,
     EstablishmentUrl,
     FinanceUrl,
+    GradingUrl,
     KnownAt,
     OrgUnit,
+    RecruitmentUrl,
     RedisUrl,
     Tenant,
     console,
@@ -36,7 +38,7 @@ from cli.options import (
     redis_url_for,
     url_for,
 )
-from cli.organogram_export import GradingUrl, RecruitmentUrl, export_organogram
+from cli.organogram_export import export_organogram
 from cli.stack_calls import call
 from eventlog.clock import format_timestamp, parse_timestamp
 from exporting.csv_files import write_csv

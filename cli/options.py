@@ -29,6 +29,13 @@ EstablishmentUrl = Annotated[
 FinanceUrl = Annotated[
     str | None, typer.Option("--finance-url", help="the finance service (default: the stack's)")
 ]
+GradingUrl = Annotated[
+    str | None, typer.Option("--grading-url", help="the grading service (default: the stack's)")
+]
+RecruitmentUrl = Annotated[
+    str | None,
+    typer.Option("--recruitment-url", help="the recruitment service (default: the stack's)"),
+]
 Tenant = Annotated[str, typer.Option(help="the organisation (X-Tenant)")]
 AsOf = Annotated[str | None, typer.Option("--as-of", help="effective date (default today)")]
 KnownAt = Annotated[

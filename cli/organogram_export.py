@@ -8,7 +8,7 @@ a part of one would name senior posts outside it that the importer could not fin
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -18,14 +18,6 @@ from exporting.organogram_files import organogram, write_organogram
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-GradingUrl = Annotated[
-    str | None, typer.Option("--grading-url", help="the grading service (default: the stack's)")
-]
-RecruitmentUrl = Annotated[
-    str | None,
-    typer.Option("--recruitment-url", help="the recruitment service (default: the stack's)"),
-]
 
 
 def export_organogram(

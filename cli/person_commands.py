@@ -11,15 +11,10 @@ from typing import Annotated
 
 import typer
 
-from cli.options import DATA, DataDir, Tenant, console, url_for
+from cli.options import DATA, DataDir, RecruitmentUrl, Tenant, console, url_for
 from cli.stack_calls import call
 
 person_app = typer.Typer(help="People: erasure of a person's reference.", no_args_is_help=True)
-
-RecruitmentUrl = Annotated[
-    str | None,
-    typer.Option("--recruitment-url", help="the recruitment service (default: the stack's)"),
-]
 
 
 @person_app.command(name="erase")

@@ -25,12 +25,14 @@ from cli.options import (
     EstablishmentUrl,
     FinanceUrl,
     OrgUnit,
+    RecruitmentUrl,
     Tenant,
     console,
     url_for,
 )
+from cli.proposal_evaluation import evaluate
 from cli.stack_calls import call
-from cli.view_printing import print_json, print_structure
+from cli.view_printing import print_json
 from scenarios.loader import load_scenario
 
 proposal_app = typer.Typer(
@@ -129,32 +131,6 @@ def show(
         console.print(f"  [red]conflict[/red] command {item['number']}: {item['detail']}")
 
 
-@proposal_app.command(name="evaluate")
-def evaluate(
-    proposal_id: ProposalId,
-    tenant: Tenant,
-    start: Annotated[str, typer.Option("--from", help="the day before it (the baseline)")],
-    org_unit: OrgUnit = None,
-    as_json: AsJson = False,
-    data_dir: DataDir = DATA,
-    url: EstablishmentUrl = None,
-) -> None:
-    """The structure the proposal would leave on its date, and what it would change."""
-    shown = _ask("GET", f"/proposals/{proposal_id}", tenant, data_dir, url).json()
-    day = shown["implementation_date"]
-    scope = {"org_unit_id": org_unit} if org_unit else {}
-    params = {"as_of": day, "proposal": proposal_id, **scope}
-    after = _ask("GET", "/structure", tenant, data_dir, url, params=params).json()
-    changes = {"from": start, "to": day, "proposal": proposal_id, **scope}
-    if as_json:
-        report = _ask("GET", "/diff", tenant, data_dir, url, params=changes).json()
-        print_json({"structure": after, "diff": report})
-        return
-    print_structure(after, as_json=False)
-    text = _ask("GET", "/diff", tenant, data_dir, url, params={**changes, "format": "text"})
-    console.print(text.text, markup=False)
-
-
 @proposal_app.command(name="decide")
 def decide(
     proposal_id: ProposalId,
@@ -196,21 +172,32 @@ def compare(
     as_json: AsJson = False,
     data_dir: DataDir = DATA,
     finance_url: FinanceUrl = None,
+    recruitment_url: RecruitmentUrl = None,
 ) -> None:
-    """Proposals side by side: net saving, FTE, posts deleted and created, in-year saving."""
-    base = url_for(data_dir, "finance", finance_url)
+    """Side by side: net saving, FTE, posts, in-year saving, people at risk, consultation days."""
+    money = url_for(data_dir, "finance", finance_url)
+    people = url_for(data_dir, "recruitment", recruitment_url)
+    headers = {"X-Tenant": tenant}
     found = call(
-        "GET",
-        f"{base}/proposals/compare",
-        data_dir,
-        params={"ids": ids},
-        headers={"X-Tenant": tenant},
-    ).json()
+        "GET", f"{money}/proposals/compare", data_dir, params={"ids": ids}, headers=headers
+    )
+    columns = found.json()["proposals"]
+    for item in columns:
+        needs = call(
+            "GET",
+            f"{people}/consultation",
+            data_dir,
+            headers=headers,
+            params={"proposal": item["proposal_id"]},
+        ).json()
+        item["people_at_risk"] = needs["proposed_redundancies"]
+        item["consultation_days"] = needs["minimum_days"]
+        item["hr1_required"] = needs["hr1_required"]
     if as_json:
-        print_json(found)
+        print_json({"proposals": columns})
         return
     table = Table(title="Proposals compared")
-    for column in (
+    headings = (
         "proposal",
         "status",
         "from",
@@ -219,9 +206,12 @@ def compare(
         "deleted",
         "created",
         "in-year saving",
-    ):
+        "at risk",
+        "consultation days",
+    )
+    for column in headings:
         table.add_column(column)
-    for item in found["proposals"]:
+    for item in columns:
         table.add_row(
             item["proposal_id"],
             item["status"],
@@ -231,6 +221,8 @@ def compare(
             str(item["posts_deleted"]),
             str(item["posts_created"]),
             f"{item['in_year_saving']} ({item['fy']})",
+            str(item["people_at_risk"]),
+            str(item["consultation_days"]),
         )
     console.print(table)
 
@@ -263,3 +255,6 @@ def outturn(
     for line in found["lines"]:
         if line["cause"] != "as planned":
             console.print(f"  {line['post_id']}: {line['difference']} — {line['cause']}")
+
+
+proposal_app.command(name="evaluate")(evaluate)

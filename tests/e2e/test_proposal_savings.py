@@ -9,6 +9,7 @@ from typing import Any
 from uuid import uuid4
 
 import httpx
+import orjson
 import pytest
 from bearer import speaking_for
 from conftest import provision
@@ -32,7 +33,7 @@ async def recorded(registry: TenantRegistry) -> str:
 
 
 def test_the_proposal_is_priced_as_the_redesign_recorded_live(
-    services: dict[str, Any], tenant: str, recorded: str
+    services: dict[str, Any], tenant: str, recorded: str, tmp_path: Path
 ) -> None:
     """/savings and /ledger with the proposal equal the live redesign's; compare nets 235,530."""
     record_leeds_2018(services, recorded)
@@ -70,6 +71,18 @@ def test_the_proposal_is_priced_as_the_redesign_recorded_live(
         planned_ledger["totals"] == get(services["finance"], recorded, "/ledger", **year)["totals"]
     )
 
+    evaluated = estab(
+        "proposal", "evaluate", "redesign-2018", "--tenant", tenant, "--from", BEFORE,
+        "--org-unit", UNIT, "--consultation-start", "2018-02-01",
+        "--url", services["establishment"].url, "--finance-url", services["finance"].url,
+        "--recruitment-url", services["recruitment"].url, "--data-dir", str(tmp_path),
+    )  # fmt: skip
+    assert evaluated.returncode == 0, evaluated.stderr
+    said = evaluated.stdout
+    assert "Table 1: deletions 623930.00, new posts 388400.00; net -235530.00" in said
+    assert "Consultation: 6 proposed redundancies, at least 0 days from 2018-02-01" in said
+    assert said.count("alternatives cf-") == 6
+    assert "Deleted: 6 posts" in said
     [column] = get(services["finance"], tenant, "/proposals/compare", ids="redesign-2018")[
         "proposals"
     ]
@@ -133,6 +146,12 @@ def test_the_outturn_names_a_late_deletion_as_the_shortfall(
     assert said.returncode == 0, said.stderr
     assert f"shortfall {report['shortfall']}" in said.stdout
     assert f"{late}: {lines[late]['difference']} — deleted on 2018-07-01" in said.stdout
-    compared = estab("proposal", "compare", "redesign", *common)
+    people = ("--recruitment-url", services["recruitment"].url)
+    compared = estab("proposal", "compare", "redesign", *common, *people, "--json")
     assert compared.returncode == 0, compared.stderr
-    assert "approved" in compared.stdout
+    [column] = orjson.loads(compared.stdout)["proposals"]
+    assert (column["status"], column["people_at_risk"], column["consultation_days"]) == (
+        "approved",
+        6,
+        0,
+    )

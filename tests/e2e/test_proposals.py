@@ -179,7 +179,7 @@ def test_rejected_and_withdrawn_proposals_stay_in_history(leeds: httpx.Client) -
 def test_the_cli_drafts_evaluates_and_approves_a_proposal(
     leeds: httpx.Client, establishment_service: Any, tenant: str, tmp_path: Path
 ) -> None:
-    """`estab proposal create/add/show/evaluate/decide/approve`: the deletions recorded live."""
+    """`estab proposal create/add/show/decide/approve`: the deletions recorded live."""
     deletions = [command for command in _steps()[1] if command["type"] == "DeletePost"][:2]
     common = ("--tenant", tenant, "--url", establishment_service.url, "--data-dir", str(tmp_path))
     proposal = f"cli-{uuid4().hex[:8]}"
@@ -193,9 +193,6 @@ def test_the_cli_drafts_evaluates_and_approves_a_proposal(
     shown = estab("proposal", "show", proposal, *common)
     assert f"{proposal}: Two deletions (draft)" in shown.stdout
     assert f"2. DeletePost {deletions[1]['post_id']}" in shown.stdout
-    evaluated = estab("proposal", "evaluate", proposal, "--from", BEFORE, *common)
-    assert evaluated.returncode == 0, evaluated.stderr
-    assert "Deleted: 2 posts" in evaluated.stdout
     decision = ("--decided-by", "Director", "--decision-date", "2018-02-14")
     submitted = estab("proposal", "decide", proposal, "submit", *decision, *common)
     assert submitted.returncode == 0, submitted.stderr
