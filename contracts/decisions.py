@@ -32,3 +32,20 @@ class EventDraft:
     effective_date: str
     payload: dict[str, Any]
     expected_version: int
+
+    def fact(self) -> dict[str, Any]:
+        """What it says, as a fold reads it: type, aggregate, effective date and payload."""
+        return {
+            "type": self.type,
+            "aggregate_type": self.aggregate_type,
+            "aggregate_id": self.aggregate_id,
+            "effective_date": self.effective_date,
+            "payload": self.payload,
+        }
+
+    def folded(self, **envelope: Any) -> dict[str, Any]:
+        """As a fold reads it once recorded at the next version, with `envelope`'s fields.
+
+        For views that apply decided events to a copy without recording them.
+        """
+        return {**self.fact(), "aggregate_version": self.expected_version + 1, **envelope}

@@ -105,14 +105,7 @@ class World:
         events = []
         for draft in drafts:
             self.sequence += 1
-            event = {
-                "type": draft.type,
-                "aggregate_type": draft.aggregate_type,
-                "aggregate_id": draft.aggregate_id,
-                "aggregate_version": draft.expected_version + 1,
-                "effective_date": draft.effective_date,
-                "payload": draft.payload,
-            }
+            event = draft.folded()
             self.workforce.apply(event)
             events.append(event)
         return events

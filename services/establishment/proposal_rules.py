@@ -113,7 +113,7 @@ def _added(
             f"command {item.number} ({item.type}): {item.detail}" for item in conflicts
         )
         raise DomainError(conflicts[0].reason, f"nothing added: {named}")
-    events = [[_fact(draft) for draft in drafts] for drafts in view.decided[start - 1 :]]
+    events = [[draft.fact() for draft in drafts] for drafts in view.decided[start - 1 :]]
     payload = {"proposal_id": proposal.proposal_id, "commands": settled, "events": events}
     return _draft(
         proposal.proposal_id,
@@ -147,17 +147,6 @@ def _decided(command: pr.DecideProposal, proposal: Proposal) -> EventDraft:
         payload,
         proposal.version,
     )
-
-
-def _fact(draft: EventDraft) -> dict[str, Any]:
-    """An event a proposed command decides, as followers fold it onto their own copy."""
-    return {
-        "type": draft.type,
-        "aggregate_type": draft.aggregate_type,
-        "aggregate_id": draft.aggregate_id,
-        "effective_date": draft.effective_date,
-        "payload": draft.payload,
-    }
 
 
 def _found(proposals: Proposals, proposal_id: str) -> Proposal:

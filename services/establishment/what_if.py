@@ -92,18 +92,12 @@ def applied(
         decided.append(tuple(drafts))
         for index, draft in enumerate(drafts):
             view.apply(
-                {
-                    "event_id": f"{label}:{number}:{index}",
-                    "type": draft.type,
-                    "schema_version": current_version(draft.type),
-                    "aggregate_type": draft.aggregate_type,
-                    "aggregate_id": draft.aggregate_id,
-                    "aggregate_version": draft.expected_version + 1,
-                    "effective_date": draft.effective_date,
-                    "payload": draft.payload,
-                    "sequence": view.sequence + 1,
-                    "recorded_at": view.recorded_at,
-                }
+                draft.folded(
+                    event_id=f"{label}:{number}:{index}",
+                    schema_version=current_version(draft.type),
+                    sequence=view.sequence + 1,
+                    recorded_at=view.recorded_at,
+                )
             )
     return WhatIf(view, tuple(conflicts), tuple(decided))
 

@@ -40,15 +40,5 @@ def scene_with(scene: Scene, proposal: Proposal) -> Scene:
                 source_event_id=f"{proposal.proposal_id}:{number}:{index}",
             )
             for draft in decide(command, proposed):
-                proposed.workforce.apply(
-                    {
-                        "type": draft.type,
-                        "aggregate_type": draft.aggregate_type,
-                        "aggregate_id": draft.aggregate_id,
-                        "aggregate_version": draft.expected_version + 1,
-                        "effective_date": draft.effective_date,
-                        "payload": draft.payload,
-                        "recorded_at": proposed.workforce.recorded_at,
-                    }
-                )
+                proposed.workforce.apply(draft.folded(recorded_at=proposed.workforce.recorded_at))
     return proposed

@@ -26,6 +26,18 @@ UNIT = "children-and-families"
 BEFORE, AFTER = "2018-03-31", "2018-04-01"
 
 
+def _leeds_before_the_redesign(services: dict[str, Any], tenant: str) -> list[dict[str, Any]]:
+    """Leeds's costing basis, posts and postholders before 2018-04-01; the redesign's commands."""
+    commands = [
+        step.command
+        for step in load_scenario(bundled_scenario("leeds_2018_children_and_families")).steps
+    ]
+    for command in BASIS + [item for item in commands if item["effective_date"] <= BEFORE]:
+        send(services, tenant, command)
+    load(services, tenant, "leeds_2018_postholders")
+    return [item for item in commands if item["effective_date"] > BEFORE]
+
+
 @pytest.fixture
 async def recorded(registry: TenantRegistry) -> str:
     """Another tenant, for the redesign recorded live."""
@@ -37,14 +49,7 @@ def test_the_proposal_is_priced_as_the_redesign_recorded_live(
 ) -> None:
     """/savings and /ledger with the proposal equal the live redesign's; compare nets 235,530."""
     record_leeds_2018(services, recorded)
-    commands = [
-        step.command
-        for step in load_scenario(bundled_scenario("leeds_2018_children_and_families")).steps
-    ]
-    for command in BASIS + [item for item in commands if item["effective_date"] <= BEFORE]:
-        send(services, tenant, command)
-    load(services, tenant, "leeds_2018_postholders")
-    redesign = [item for item in commands if item["effective_date"] > BEFORE]
+    redesign = _leeds_before_the_redesign(services, tenant)
     with httpx.Client(base_url=services["establishment"].url, headers=speaking_for(tenant),
                       timeout=60) as client:  # fmt: skip
         made = client.post("/proposals", json={"proposal_id": "redesign-2018", "org_unit_id": UNIT,
@@ -101,14 +106,7 @@ def test_the_outturn_names_a_late_deletion_as_the_shortfall(
     services: dict[str, Any], tenant: str, tmp_path: Path
 ) -> None:
     """Approved, then one deletion put back to July: the outturn's one difference is that post."""
-    commands = [
-        step.command
-        for step in load_scenario(bundled_scenario("leeds_2018_children_and_families")).steps
-    ]
-    for command in BASIS + [item for item in commands if item["effective_date"] <= BEFORE]:
-        send(services, tenant, command)
-    load(services, tenant, "leeds_2018_postholders")
-    redesign = [item for item in commands if item["effective_date"] > BEFORE]
+    redesign = _leeds_before_the_redesign(services, tenant)
     late = next(item["post_id"] for item in redesign if item["type"] == "DeletePost")
     decision = {"decided_by": "Executive Board", "decision_date": "2018-02-14"}
     with httpx.Client(base_url=services["establishment"].url, headers=speaking_for(tenant),

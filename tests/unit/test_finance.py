@@ -164,14 +164,8 @@ def test_only_changed_figures_are_published() -> None:
 
 
 def _sealed(draft: Any) -> dict[str, Any]:
-    return {
-        "type": draft.type,
-        "aggregate_type": draft.aggregate_type,
-        "aggregate_id": draft.aggregate_id,
-        "aggregate_version": draft.expected_version + 1,
-        "effective_date": draft.effective_date,
-        "payload": draft.payload,
-    }
+    folded: dict[str, Any] = draft.folded()
+    return folded
 
 
 @pytest.mark.parametrize(

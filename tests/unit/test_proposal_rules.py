@@ -32,17 +32,7 @@ DECISION = {"decided_by": "Director", "decision_date": "2024-03-01"}
 
 def _fold(proposals: Proposals, drafts: list[EventDraft]) -> None:
     for draft in drafts:
-        proposals.apply(
-            {
-                "type": draft.type,
-                "aggregate_type": draft.aggregate_type,
-                "aggregate_id": draft.aggregate_id,
-                "aggregate_version": draft.expected_version + 1,
-                "effective_date": draft.effective_date,
-                "payload": draft.payload,
-                "recorded_at": "2024-03-01T00:00:00.000000Z",
-            }
-        )
+        proposals.apply(draft.folded(recorded_at="2024-03-01T00:00:00.000000Z"))
 
 
 def _check(live: Establishment) -> Any:
