@@ -182,13 +182,9 @@ class Establishment:
         aggregate_id: str = event["aggregate_id"]
         timeline: Timeline[Any]
         if event["aggregate_type"] == POST:
-            timeline = self.posts.get(aggregate_id) or self.posts.setdefault(
-                aggregate_id, Timeline(aggregate_id, POST_FOLDS)
-            )
+            timeline = self._writable(self.posts, aggregate_id, POST_FOLDS)
         else:
-            timeline = self.units.get(aggregate_id) or self.units.setdefault(
-                aggregate_id, Timeline(aggregate_id, UNIT_FOLDS)
-            )
+            timeline = self._writable(self.units, aggregate_id, UNIT_FOLDS)
         sequence: int = event["sequence"]
         event_id: str = event["event_id"]
         entry = LogEntry(sequence, event_id, entry_id)
@@ -208,12 +204,24 @@ class Establishment:
             self._index_reporting(aggregate_id, change)
         return entry
 
+    def _writable(
+        self, table: dict[str, Timeline[Any]], aggregate_id: str, folds: Mapping[str, Any]
+    ) -> Timeline[Any]:
+        """The aggregate's timeline, to fold an event into (made if it has none)."""
+        return table.get(aggregate_id) or table.setdefault(
+            aggregate_id, Timeline(aggregate_id, folds)
+        )
+
+    def _reports(self, manager: str) -> set[str]:
+        """The posts that report (or once reported) to `manager`, to add one to."""
+        return self.reports_to_refs.setdefault(manager, set())
+
     def _index_reporting(self, post_id: str, change: Change) -> None:
         if change.type not in {"PostCreated", "ReportingLineChanged", "PostDeleted"}:
             return
         manager = change.payload.get("reports_to")
         if manager is not None:
-            self.reports_to_refs.setdefault(manager, set()).add(post_id)
+            self._reports(manager).add(post_id)
         if change.effective not in self._reporting_date_set:
             self._reporting_date_set.add(change.effective)
             insort(self.reporting_dates, change.effective)

@@ -7,13 +7,13 @@ event type has one fold function, in `FOLDS`; payloads come through `payload_of`
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from contracts.upcasting import current_version
 from eventlog.folding import FoldPosition
 from readmodels.establishment import POST
+from readmodels.establishment_overlay import EstablishmentOverlay
 from readmodels.reading import payload_of
 
 if TYPE_CHECKING:
@@ -128,13 +128,13 @@ class Proposals(FoldPosition):
 
 
 def with_proposal(live: Establishment, proposal: Proposal) -> Establishment:
-    """A copy of `live` with the events the proposal's commands decided folded in, in order.
+    """`live` overlaid (copied on write) with the events the proposal's commands decided.
 
     For services that follow the proposals stream: they see the proposal applied without
     establishment's rules. Establishment itself re-decides the commands against the live log
     (`services.establishment.what_if`), which also finds the ones the live log has overtaken.
     """
-    view = copy.deepcopy(live)
+    view = EstablishmentOverlay(live)
     for number, facts in enumerate(proposal.events, start=1):
         for index, fact in enumerate(facts):
             timelines = view.posts if fact["aggregate_type"] == POST else view.units

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 S = TypeVar("S")
@@ -59,6 +59,17 @@ class Timeline(Generic[S]):
     retracted: list[tuple[int, Change]] = field(default_factory=list)
     """Changes taken out by a retraction, with the retraction's sequence: what a view of the
     timeline as it stood before that retraction still shows."""
+
+    def copy(self) -> Timeline[S]:
+        """A copy with lists of its own: folding into it leaves this one as it was."""
+        return replace(
+            self,
+            changes=list(self.changes),
+            keys=list(self.keys),
+            states=list(self.states),
+            log=list(self.log),
+            retracted=list(self.retracted),
+        )
 
     def add(self, change: Change) -> int:
         """Insert a change at its effective position, refresh the states after it; its index."""

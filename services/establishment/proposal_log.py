@@ -11,6 +11,7 @@ command that conflicts, and nothing is appended.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 from uuid import NAMESPACE_URL, uuid5
 
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
     from contracts.decisions import EventDraft
     from readmodels.proposals import Proposal
     from services.establishment.application import TenantEstablishment
+
+KEPT_VIEWS = 8
+"""How many views with a proposal applied are kept for the next request."""
 
 APPROVED_COMMANDS = uuid5(NAMESPACE_URL, "urn:estab:approved-proposal-command")
 """Namespace of the command ids an approval records the proposal's commands under."""
@@ -53,6 +57,9 @@ class TenantProposals(CommandLog[pr.ProposalCommand, Proposals]):
     ) -> None:
         super().__init__(redis, tenant, ESTABLISHMENT_PROPOSALS, clock)
         self.live = live
+        self._views: OrderedDict[tuple[str, int, str, str], WhatIf] = OrderedDict()
+        """Recent views with a proposal applied, by proposal, its version and the live log's
+        and catalogue's positions: the same object answers again, with its structure index."""
 
     def new_projection(self) -> Proposals:
         """No proposals."""
@@ -79,9 +86,17 @@ class TenantProposals(CommandLog[pr.ProposalCommand, Proposals]):
         proposal = (await self.current()).get(proposal_id)
         if proposal is None:
             return None
-        await self.live.current()
-        await self.live.grading.current()
-        return proposal, self.what_if(proposal.commands, proposal.proposal_id)
+        live = await self.live.current()
+        grading = await self.live.grading.current()
+        key = (proposal.proposal_id, proposal.version, live.entry_id, grading.entry_id)
+        view = self._views.get(key)
+        if view is None:
+            view = self._views[key] = self.what_if(proposal.commands, proposal.proposal_id)
+            while len(self._views) > KEPT_VIEWS:
+                self._views.popitem(last=False)
+        else:
+            self._views.move_to_end(key)
+        return proposal, view
 
     async def approve(self, decision: pr.DecideProposal, key: str | None) -> Outcome:
         """Append the proposal's commands to the live log, all or nothing, then the approval.

@@ -1,15 +1,14 @@
 """The establishment as it would be with a proposal's commands recorded now (pure).
 
-A copy of the live projection has each command decided by the live rules and its events folded
-in, in order, so a command sees the live log plus the commands before it — exactly what the
-live path would see if they were recorded in one batch. Nothing is written anywhere. A command
-the rules refuse is reported with its number, and the ones after it are still tried, so one
-answer names every conflict.
+An overlay of the live projection (`EstablishmentOverlay`, copied on write) has each command
+decided by the live rules and its events folded in, in order, so a command sees the live log
+plus the commands before it — exactly what the live path would see if they were recorded in one
+batch. Nothing is written anywhere. A command the rules refuse is reported with its number, and
+the ones after it are still tried, so one answer names every conflict.
 """
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +18,7 @@ from contracts.decisions import DomainError
 from contracts.registry import UnknownTypeError, command_from_message
 from contracts.rejections import Reason
 from contracts.upcasting import current_version
+from readmodels.establishment_overlay import EstablishmentOverlay
 from services.establishment.domain import decide
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def applied(
     `label` names the provisional events (`{label}:{number}:{index}`); `first_number` is the
     number of the first command, so conflicts are numbered as the proposal lists them.
     """
-    view = copy.deepcopy(live)
+    view = EstablishmentOverlay(live)
     conflicts: list[Conflict] = []
     decided: list[tuple[EventDraft, ...]] = []
     for number, message in enumerate(commands, start=first_number):

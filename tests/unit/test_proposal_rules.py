@@ -3,6 +3,7 @@ added commands are checked on top of the earlier ones, and decisions follow the 
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from grade_catalogue import njc_catalogue
 from contracts import proposals as pr
 from contracts.decisions import DomainError, EventDraft
 from contracts.rejections import Reason
+from contracts.upcasting import current_version
 from readmodels.establishment import Establishment
 from readmodels.proposals import Proposals, with_proposal
 from scenarios.loader import bundled_scenario, load_scenario
@@ -166,3 +168,27 @@ def test_a_follower_sees_the_proposal_applied_as_establishment_does() -> None:
 def _shown(posts: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Posts as views show them, versions aside (the follower numbers them as it folds)."""
     return {key: {**post, "version": None} for key, post in posts.items()}
+
+
+def test_an_overlay_folds_like_a_copy_and_leaves_the_live_projection_alone() -> None:
+    """Seed 000's redesign on an overlay equals it on a deep copy; the live posts are untouched."""
+    steps = load_scenario(bundled_scenario("leeds_2018_children_and_families")).steps
+    commands = [step.command for step in steps]
+    baseline = [command for command in commands if command["effective_date"] <= "2018-03-31"]
+    redesign = [command for command in commands if command["effective_date"] > "2018-03-31"]
+    live = applied(Establishment(), CATALOGUE, baseline, "live").establishment
+    before = {day: _shown(posts_on(live, day)) for day in ("2018-03-31", "2018-04-01")}
+    refs = {manager: set(posts) for manager, posts in live.reports_to_refs.items()}
+    overlaid = applied(live, CATALOGUE, redesign, "p1").establishment
+    copied = copy.deepcopy(live)
+    for number, drafts in enumerate(applied(live, CATALOGUE, redesign, "p1").decided, start=1):
+        for index, draft in enumerate(drafts):
+            copied.apply(draft.folded(event_id=f"p1:{number}:{index}", sequence=copied.sequence + 1,
+                                      schema_version=current_version(draft.type),
+                                      recorded_at=copied.recorded_at))  # fmt: skip
+    for day in ("2018-03-31", "2018-04-01"):
+        assert _shown(posts_on(overlaid, day)) == _shown(posts_on(copied, day))
+        assert _shown(posts_on(live, day)) == before[day]
+    assert overlaid.reports_to_refs == copied.reports_to_refs
+    assert live.reports_to_refs == refs
+    assert _shown(posts_on(overlaid, "2018-04-01")) != before["2018-04-01"]
