@@ -1,20 +1,21 @@
 """Recruitment's view with a proposal applied: its posts, and the people it would put at risk.
 
-Establishment's posts come with the events the proposal's commands decided folded onto a copy
-(`readmodels.proposals.with_proposal`); on a copy of recruitment's own record, each post the
-proposal deletes is put through recruitment's own rule, as the live `PostDeleted` would be
-(`PlaceAtRisk`), so `/at-risk` and `/vacancies` answer as if the proposal were recorded.
+Establishment's posts come with the events the proposal's commands decided folded onto an
+overlay (`readmodels.proposals.with_proposal`); on an overlay of recruitment's own record
+(`WorkforceOverlay`), each post the proposal deletes is put through recruitment's own rule, as
+the live `PostDeleted` would be (`PlaceAtRisk`), so `/at-risk` and `/vacancies` answer as if
+the proposal were recorded.
 Nothing is written (pure).
 """
 
 from __future__ import annotations
 
-import copy
 from datetime import date
 from typing import TYPE_CHECKING
 
 from contracts import recruitment as rc
 from readmodels.proposals import with_proposal
+from readmodels.workforce_overlay import WorkforceOverlay
 from services.recruitment.domain import decide
 from services.recruitment.scene import Scene
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 def scene_with(scene: Scene, proposal: Proposal) -> Scene:
     """`scene` as it would be with `proposal`'s commands recorded now."""
     proposed = Scene(
-        copy.deepcopy(scene.workforce),
+        WorkforceOverlay(scene.workforce),
         with_proposal(scene.establishment, proposal),
         scene.pay,
         scene.policy,

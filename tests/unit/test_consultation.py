@@ -7,7 +7,9 @@ import pytest
 from recruitment_world import World, appoint, chief_officers
 
 from readmodels.proposals import Proposal
+from readmodels.workforce_overlay import WorkforceOverlay
 from services.recruitment.consultation import consultation
+from services.recruitment.proposal_scene import scene_with
 
 
 def _council(posts: int) -> World:
@@ -68,3 +70,30 @@ def test_the_tenant_policy_period_applies_under_the_threshold() -> None:
     answer = consultation(world.scene, _deleting([f"p{n}" for n in range(5)]), "2018-03-01", 14)
     assert (answer["statutory_minimum_days"], answer["minimum_days"]) == (0, 14)
     assert answer["earliest_dismissal_date"] == "2018-03-15"
+
+
+def test_the_proposal_scene_places_people_at_risk_on_an_overlay_only() -> None:
+    """scene_with puts the deleted posts' holders at risk; the live record gains nothing."""
+    world = _council(3)
+    proposed = scene_with(world.scene, _deleting(["p0", "p1"]))
+    assert sorted(record.post_id for record in proposed.workforce.at_risk.values()) == ["p0", "p1"]
+    assert world.workforce.at_risk == {}
+    assert proposed.establishment.deleted_on("p0") == "2018-04-01"
+    assert world.establishment.deleted_on("p0") is None
+
+
+LEFT = {
+    "type": "PostholderLeft",
+    "aggregate_type": "contract",
+    "aggregate_id": "c",
+    "aggregate_version": 2,
+    "effective_date": "2018-01-01",
+    "payload": {"contract_id": "c"},
+}
+
+
+def test_a_workforce_overlay_refuses_what_would_change_a_shared_record() -> None:
+    """Only StaffPlacedAtRisk folds onto an overlay; a leaver is refused."""
+    overlay = WorkforceOverlay(_council(1).workforce)
+    with pytest.raises(ValueError, match="folds only"):
+        overlay.apply(LEFT)
