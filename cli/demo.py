@@ -2,7 +2,8 @@
 
 The summary is the 2018 Children and Families redesign (seed 000) told by the running services:
 the structure the day before and the day it took effect, the diff between them, and what grading
-says the Table 1 grades cost on the default catalogue.
+says the Table 1 grades cost on the default catalogue; then the seeds loaded as proposals
+(001 awaiting approval, 002's outturn).
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ TENANT = "leeds"
 DEMO_TENANTS = (
     ProvisionTenant(tenant=TENANT, name="Leeds City Council", vacancy_control="required"),
     ProvisionTenant(tenant="dudley", name="Dudley Metropolitan Borough Council"),
+    ProvisionTenant(tenant="leeds-2011", name="Leeds City Council, 2010/11 (seed 001)"),
 )
-"""The seed scenarios' tenants; Leeds refuses appointments without approval to recruit."""
+"""The seed scenarios' tenants; Leeds refuses appointments without approval to recruit. Seed
+001's 2010/11 structure has a tenant of its own, so it does not stand beside 2018's."""
 UNIT = "children-and-families"
 BEFORE, AFTER = "2018-03-31", "2018-04-01"
 WAIT_SECONDS = 30.0
@@ -134,6 +137,30 @@ def _finance(console: Console, url: str, access: Mapping[str, str]) -> None:
     console.print(f"a month's delay in filling the posts changes 2017/18 by {delay['change']}")
 
 
+def _proposals(console: Console, urls: Mapping[str, str], access: Mapping[str, str]) -> None:
+    """Seeds 001 and 002 as proposals: the first awaiting approval, the second's outturn."""
+    console.rule("Proposals, seeds 001 and 002")
+    returning = "leeds-2011-education-leeds-return"
+    with _client(urls["establishment"], access, "leeds-2011") as client:
+        shown = client.get(f"/proposals/{returning}").json()
+        after = client.get("/structure", params={"as_of": "2011-04-01", "proposal": returning})
+    with _client(urls["recruitment"], access, "leeds-2011") as client:
+        need = client.get("/consultation", params={"proposal": returning}).json()
+    console.print(
+        f"{shown['title']} ({shown['status']}, {shown['command_count']} commands): "
+        f"{after.json()['totals']['posts']} posts after it, "
+        f"{need['proposed_redundancies']} people at risk"
+    )
+    team = "leeds-2022-transformation-team"
+    with _client(urls["finance"], access) as client:
+        outturn = client.get(f"/proposals/{team}/outturn", params={"fy": 2023}).json()
+    verdict = "recouped" if outturn["recouped"] else "not recouped"
+    console.print(
+        f"Transformation Team (invest to save), 2023/24: investment "
+        f"{outturn['investment']['actual']}, savings {outturn['savings']['actual']}: {verdict}"
+    )
+
+
 def run_demo(console: Console, urls: Mapping[str, str], access: Mapping[str, str]) -> None:
     """Load every bundled scenario, then print the redesign's before/after and the URLs.
 
@@ -150,6 +177,7 @@ def run_demo(console: Console, urls: Mapping[str, str], access: Mapping[str, str
     _grading(console, grading, access)
     _recruitment(console, urls["recruitment"], access)
     _finance(console, urls["finance"], access)
+    _proposals(console, urls, access)
     console.rule("Explore")
     console.print("API docs:   " + "  ".join(f"{base}/docs" for base in urls.values()))
     console.print('Token:      AUDITOR="Authorization: Bearer $(estab token auditor)"')

@@ -252,6 +252,12 @@ def outturn(
         f"{proposal_id} in {fy}/{(fy + 1) % 100:02d}: modelled saving {found['modelled_saving']}, "
         f"actual {found['actual_saving']}, shortfall {found['shortfall']} ({found['basis']})"
     )
+    invested, saved = found["investment"], found["savings"]
+    verdict = "recouped" if found["recouped"] else "[red]not recouped[/red]"
+    console.print(
+        f"  investment {invested['actual']} (modelled {invested['modelled']}), savings "
+        f"{saved['actual']} (modelled {saved['modelled']}): {verdict}"
+    )
     for line in found["lines"]:
         if line["cause"] != "as planned":
             console.print(f"  {line['post_id']}: {line['difference']} — {line['cause']}")

@@ -62,8 +62,11 @@ class DraftProposal(DraftProposalBody):
     proposal_id: Identifier
 
 
-class AddProposalCommandsBody(Message):
-    """Establishment commands to add to a draft, in order (`{"type": "CreatePost", ...}`)."""
+class AddProposalCommandsBody(CommandFields):
+    """Establishment commands to add to a draft, in order (`{"type": "CreatePost", ...}`).
+
+    Its `command_id` makes a retried (or reloaded) addition record nothing the second time.
+    """
 
     commands: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_COMMANDS)
 

@@ -3,6 +3,10 @@
 Every step is validated as a command when the file is read, with errors naming the step, so a
 typo in a scenario never reaches a service half-loaded. Each step gets a command id derived from
 the scenario and step names: loading the same file twice records nothing the second time.
+
+A file with a `proposal:` mapping is a redesign proposal, not a change: its steps are the
+proposal's establishment commands, sent to `/proposals` (drafted, the commands added in one
+request, then any `decisions` in order) and never to the live log.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from uuid import NAMESPACE_URL, uuid5
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from contracts import proposals as pr
 from contracts.registry import SERVICE_OF_COMMAND, UnknownTypeError, any_command_from_message
 from scenarios.tables import TableError, expand
 
@@ -62,6 +67,30 @@ class Step(BaseModel):
     command: dict[str, Any]
 
 
+class ProposalDecision(BaseModel):
+    """A decision a proposal file records once its commands are added (`submit`, ...)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    decision: pr.Decision
+    decided_by: str
+    decision_date: str
+    reference: str | None = None
+
+
+class ProposalHeader(BaseModel):
+    """What a proposal file drafts: the `/proposals` body, and the decisions taken on it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    proposal_id: str
+    title: str
+    implementation_date: str
+    org_unit_id: str | None = None
+    description: str | None = None
+    decisions: list[ProposalDecision] = Field(default_factory=list)
+
+
 class Scenario(BaseModel):
     """A named list of commands for one tenant, taken from a source document."""
 
@@ -72,6 +101,7 @@ class Scenario(BaseModel):
     source: str
     description: str = ""
     steps: list[Step] = Field(default_factory=list)
+    proposal: ProposalHeader | None = None
 
 
 def command_id(scenario: str, step: str) -> str:
@@ -110,13 +140,37 @@ def load_scenario(path: Path) -> Scenario:
                     f"{path}: step {step!r} is not a valid command: {error}"
                 ) from None
             steps.append(Step(step=step, command=message))
+    proposal = _proposal_header(path, document.get("proposal"), steps)
     return Scenario(
         name=name,
         tenant=str(document.get("tenant", "default")),
         source=str(document.get("source", "")),
         description=str(document.get("description", "")).strip(),
         steps=steps,
+        proposal=proposal,
     )
+
+
+def _proposal_header(path: Path, raw: object, steps: list[Step]) -> ProposalHeader | None:
+    """The file's `proposal:` mapping, checked as `/proposals` would check it, or None."""
+    if raw is None:
+        return None
+    try:
+        header = ProposalHeader.model_validate(raw)
+        pr.DraftProposal.model_validate(header.model_dump(exclude={"decisions"}))
+        for decision in header.decisions:
+            pr.DecideProposal.model_validate(
+                {**decision.model_dump(), "proposal_id": header.proposal_id}
+            )
+    except ValidationError as error:
+        raise ScenarioError(f"{path}: its proposal is not valid: {error}") from None
+    for step in steps:
+        if service_of(step.command) != "establishment":
+            raise ScenarioError(
+                f"{path}: step {step.step!r}: a proposal holds establishment commands only, "
+                f"not {step.command['type']}"
+            )
+    return header
 
 
 def service_of(command: dict[str, Any]) -> str:
@@ -131,6 +185,36 @@ def http_request(command: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
     if path_field is not None:
         path = path.format(**{path_field: command[path_field]})
     return "POST", path, body
+
+
+def proposal_requests(scenario: Scenario) -> list[tuple[str, str, dict[str, Any]]]:
+    """(label, path, JSON body) of each POST to establishment that records a proposal file.
+
+    Each carries a command id derived from the scenario, so reloading the file records nothing.
+    """
+    header = scenario.proposal
+    if header is None:
+        return []
+    proposal_id = header.proposal_id
+    drafted = header.model_dump(exclude={"decisions"}, exclude_none=True)
+    requests = [
+        (
+            "proposal",
+            "/proposals",
+            {**drafted, "command_id": command_id(scenario.name, "proposal:draft")},
+        )
+    ]
+    if scenario.steps:
+        body = {
+            "commands": [step.command for step in scenario.steps],
+            "command_id": command_id(scenario.name, "proposal:commands"),
+        }
+        requests.append(("commands", f"/proposals/{proposal_id}/commands", body))
+    for decision in header.decisions:
+        fields = decision.model_dump(exclude={"decision"}, exclude_none=True)
+        body = {**fields, "command_id": command_id(scenario.name, f"proposal:{decision.decision}")}
+        requests.append((decision.decision, f"/proposals/{proposal_id}/{decision.decision}", body))
+    return requests
 
 
 def bundled_scenarios() -> list[Path]:

@@ -137,17 +137,9 @@ def tenant_text(redis_url: str, tenant: str) -> str:
     return b"\n".join(parts).decode(errors="replace")
 
 
-def estab_import(
-    services: Services, tenant: str, as_of: str, files: list[Path], data_dir: Path, *extra: str
-) -> subprocess.CompletedProcess[str]:
-    """`estab import FILES... --tenant T --as-of D` against `services`, as a newcomer runs it."""
-    return estab(
-        "import",
-        *(str(path) for path in files),
-        "--tenant",
-        tenant,
-        "--as-of",
-        as_of,
+def _stack_options(services: Services, data_dir: Path) -> list[str]:
+    """The URL options that point a CLI command at `services`, and its data directory."""
+    return [
         "--url",
         services["establishment"].url,
         "--grading-url",
@@ -156,8 +148,25 @@ def estab_import(
         services["recruitment"].url,
         "--data-dir",
         str(data_dir),
-        *extra,
-    )
+    ]
+
+
+def estab_import(
+    services: Services, tenant: str, as_of: str, files: list[Path], data_dir: Path, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    """`estab import FILES... --tenant T --as-of D` against `services`, as a newcomer runs it."""
+    paths = [str(path) for path in files]
+    options = _stack_options(services, data_dir)
+    return estab("import", *paths, "--tenant", tenant, "--as-of", as_of, *options, *extra)
+
+
+def estab_load(
+    services: Services, tenant: str, names: list[str], data_dir: Path
+) -> subprocess.CompletedProcess[str]:
+    """`estab load FILES... --tenant T` of bundled scenarios against `services`."""
+    paths = [str(bundled_scenario(name)) for name in names]
+    options = [*_stack_options(services, data_dir), "--finance-url", services["finance"].url]
+    return estab("load", *paths, "--tenant", tenant, *options)
 
 
 @asynccontextmanager

@@ -67,7 +67,8 @@ async def add_commands(
     x_tenant: TenantHeader = DEFAULT_TENANT,
 ) -> JSONResponse:
     """Add establishment commands to a draft, each checked as the live path would check it."""
-    command = pr.AddProposalCommands(proposal_id=proposal_id, commands=body.commands)
+    fields = body.model_dump(exclude_none=True)
+    command = pr.AddProposalCommands.model_validate({**fields, "proposal_id": proposal_id})
     accepted = await run_command(request, await _proposals(request, x_tenant), command)
     return answer(accepted, 201)
 

@@ -1,13 +1,21 @@
 """Outturn of an approved proposal: the savings it modelled for a year against what happened (pure).
 
 Three views of the same posts, each costed for the financial year on the forecast basis (filled
-posts as obligations, so a post filled late or early shows): the *baseline*, everything as known
+posts as obligations, so a post filled late or early shows), except the posts the proposal
+creates, which are costed on the budget basis: creating a post commits its budget whether or not
+it is filled yet, as a savings statement counts it. The *baseline*, everything as known
 when the proposal was submitted, without it; the *modelled*, that with the proposal applied;
 and the *actual*, everything as known now. Modelled saving = baseline - modelled; actual saving
 = baseline - actual. Each post the proposal touched is a line with the cause of any difference:
 deleted later or earlier than planned (or not at all), created later or earlier (or not),
 filled on a date the plan did not have, a redeployment into it, or else pay and on-cost rates
 since (the same post and dates, priced differently).
+
+An invest-to-save proposal (seed 002) is judged by the split: the *investment* is what the
+posts it creates cost, the *savings* what the other posts it touches no longer cost, each
+modelled and actual; it is `recouped` in the year when the actual savings at least equal the
+actual investment. Each line's costs are rounded to the penny before they are added, so the
+statement adds up as printed: the shortfall is the sum of the lines' differences.
 """
 
 from __future__ import annotations
@@ -15,8 +23,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from contracts.money import money_text
-from services.finance.costing import FORECAST, ZERO, Policy, in_year
+from contracts.money import PENNY, money_text
+from services.finance.costing import BUDGET, FORECAST, ZERO, Policy, in_year
 from services.finance.unpriced import Unpriced, listing
 
 if TYPE_CHECKING:
@@ -26,6 +34,7 @@ if TYPE_CHECKING:
     from services.finance.books import Books
 
 FORECAST_POLICY = Policy(basis=FORECAST)
+BUDGET_POLICY = Policy(basis=BUDGET)
 
 
 def outturn(
@@ -36,13 +45,18 @@ def outturn(
     unpriced = Unpriced()
     lines = []
     totals = {"baseline": ZERO, "modelled": ZERO, "actual": ZERO}
+    invested = {"modelled": ZERO, "actual": ZERO}
     for post_id in planned:
+        policy = BUDGET_POLICY if "created" in planned[post_id] else FORECAST_POLICY
         costs = {
-            name: _cost(books, post_id, fy, unpriced)
+            name: _cost(books, post_id, fy, policy, unpriced)
             for name, books in (("baseline", baseline), ("modelled", modelled), ("actual", actual))
         }
         for name, cost in costs.items():
             totals[name] += cost
+        if "created" in planned[post_id]:
+            for name in invested:
+                invested[name] += costs[name] - costs["baseline"]
         difference = costs["actual"] - costs["modelled"]
         lines.append(
             {
@@ -60,9 +74,16 @@ def outturn(
         "proposal_id": proposal.proposal_id,
         "fy": fy,
         "basis": FORECAST,
+        "created_posts_basis": BUDGET,
         "modelled_saving": money_text(modelled_saving),
         "actual_saving": money_text(actual_saving),
         "shortfall": money_text(modelled_saving - actual_saving),
+        "investment": {name: money_text(cost) for name, cost in invested.items()},
+        "savings": {
+            "modelled": money_text(modelled_saving + invested["modelled"]),
+            "actual": money_text(actual_saving + invested["actual"]),
+        },
+        "recouped": actual_saving >= 0,
         "lines": lines,
         **listing(actual, unpriced),
     }
@@ -83,11 +104,11 @@ def _planned_dates(proposal: Proposal) -> dict[str, dict[str, str]]:
     return planned
 
 
-def _cost(books: Books, post_id: str, fy: int, unpriced: Unpriced) -> Decimal:
+def _cost(books: Books, post_id: str, fy: int, policy: Policy, unpriced: Unpriced) -> Decimal:
     if post_id not in books.establishment.posts:
         return ZERO
-    spent = in_year(books, post_id, fy, policy=FORECAST_POLICY, unpriced=unpriced)
-    return sum(spent.values(), ZERO)
+    spent = in_year(books, post_id, fy, policy=policy, unpriced=unpriced)
+    return sum(spent.values(), ZERO).quantize(PENNY)
 
 
 def _cause(

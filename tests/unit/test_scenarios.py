@@ -12,17 +12,23 @@ from scenarios.loader import (
     bundled_scenarios,
     http_request,
     load_scenario,
+    proposal_requests,
 )
 
 
 def test_every_bundled_scenario_loads_with_unique_stable_command_ids() -> None:
-    """The five bundled scenarios load with unique command ids that are the same on every load."""
+    """The nine bundled scenarios load with unique command ids that are the same on every load."""
     paths = bundled_scenarios()
     assert [path.name for path in paths] == [
         "catalogue_njc_leeds_style.yaml",
         "dudley_2023_redesign.yaml",
+        "leeds_2010_catalogue.yaml",
+        "leeds_2010_childrens_services.yaml",
+        "leeds_2011_education_leeds_return.yaml",
         "leeds_2018_children_and_families.yaml",
         "leeds_2018_postholders.yaml",
+        "leeds_2022_early_help.yaml",
+        "leeds_2022_transformation_team.yaml",
         "leeds_innovation_2017.yaml",
     ]
     for path in paths:
@@ -31,7 +37,7 @@ def test_every_bundled_scenario_loads_with_unique_stable_command_ids() -> None:
         ids = [step.command["command_id"] for step in first.steps]
         assert len(set(ids)) == len(ids)
         assert ids == [step.command["command_id"] for step in again.steps]
-        assert first.tenant in {"leeds", "dudley"}
+        assert first.tenant in {"leeds", "dudley", "leeds-2011"}
 
 
 def test_the_dudley_scenario_has_the_reports_counts() -> None:
@@ -152,3 +158,52 @@ def test_a_blank_required_cell_is_refused_naming_the_step_not_a_traceback(tmp_pa
     (tmp_path / "people.csv").write_text("post_id,person_ref,start_date\n,e2,2018-04-01\n")
     with pytest.raises(ScenarioError, match="row 2"):
         load_scenario(scenario)
+
+
+def test_a_proposal_file_drafts_adds_in_one_request_then_decides() -> None:
+    """Seed 002's file: draft, its 61 commands in one request, submit, approve; stable ids."""
+    scenario = load_scenario(bundled_scenario("leeds_2022_transformation_team"))
+    sent = proposal_requests(scenario)
+    assert [(label, path) for label, path, _ in sent] == [
+        ("proposal", "/proposals"),
+        ("commands", "/proposals/leeds-2022-transformation-team/commands"),
+        ("submit", "/proposals/leeds-2022-transformation-team/submit"),
+        ("approve", "/proposals/leeds-2022-transformation-team/approve"),
+    ]
+    assert len(sent[1][2]["commands"]) == len(scenario.steps) == 61
+    ids = [body["command_id"] for _, _, body in sent]
+    assert len(set(ids)) == 4
+    assert ids == [body["command_id"] for _, _, body in proposal_requests(scenario)]
+    assert not {step.command["command_id"] for step in scenario.steps} & set(ids)
+
+
+PROPOSAL_HEAD = (
+    "name: p\nproposal:\n  proposal_id: p\n  title: P\n  implementation_date: '2019-04-01'\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("rest", "refusal"),
+    [
+        (
+            (
+                "steps:\n- step: director\n  type: SetDirectorSalary\n  annual: '100000'\n"
+                "  effective_date: '2019-04-01'\n"
+            ),
+            "step 'director': a proposal holds establishment commands only",
+        ),
+        (
+            (
+                "  decisions:\n  - decision: agree\n    decided_by: Board\n"
+                "    decision_date: '2019-02-01'\nsteps: []\n"
+            ),
+            "its proposal is not valid",
+        ),
+    ],
+)
+def test_a_bad_proposal_file_is_refused_when_read(tmp_path: Path, rest: str, refusal: str) -> None:
+    """A grading command, or a decision that is not one, is refused before anything is sent."""
+    bad = tmp_path / "proposal.yaml"
+    bad.write_text(PROPOSAL_HEAD + rest)
+    with pytest.raises(ScenarioError, match=refusal):
+        load_scenario(bad)
