@@ -169,7 +169,7 @@ def ledger(
         "group_by": group_by,
         "rows": listed,
         "totals": totals,
-        **listing(books, unpriced),
+        **listing(books, unpriced, rates_on=policy.rates_on),
     }
 
 

@@ -164,7 +164,7 @@ def statement(
             "deletions": money_text(parts["deleted"].cost + changed_before),
             "new_posts": money_text(parts["created"].cost + changed_after),
         },
-        **listing(books, unpriced, count_days=False),
+        **listing(books, unpriced, count_days=False, rates_on=priced.rates_on),
     }
 
 

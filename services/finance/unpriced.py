@@ -72,28 +72,42 @@ class Unpriced:
         return found.detail if found else None
 
 
-def estimate(pay: PayCatalogue, post: PostState, near: str, dates: Sequence[str]) -> Decimal | None:
-    """The post's annual budget on the nearest date its grade can be priced (None: never)."""
+def estimate(
+    pay: PayCatalogue,
+    post: PostState,
+    near: str,
+    dates: Sequence[str],
+    rates_on: str | None = None,
+) -> Decimal | None:
+    """The post's annual budget on the nearest date its grade can be priced (None: never).
+
+    `rates_on`, as the answer's policy gives it, takes the on-cost rates from that date, so the
+    estimate is priced as the answer's priced posts are.
+    """
     explicit = post.budgeted_annual_cost
     if explicit is not None:
         return Decimal(str(explicit))
     fte = parse_fte(post.fte, places=10)
     for on in [near, *sorted(dates, key=lambda day: (abs(days(near, day)), day))]:
         try:
-            return grade_cost(pay, post.grade, on, fte).annual_cost
+            return grade_cost(pay, post.grade, on, fte, rates_day=rates_on).annual_cost
         except DomainError:
             continue
     return None
 
 
-def listing(books: Books, unpriced: Unpriced, *, count_days: bool = True) -> dict[str, Any]:
+def listing(
+    books: Books, unpriced: Unpriced, *, count_days: bool = True, rates_on: str | None = None
+) -> dict[str, Any]:
     """`unpriced` and `unpriced_totals` for an answer (days are null where none are counted)."""
     items: list[dict[str, Any]] = []
     fte = ZERO
     known: list[Decimal] = []
     for post_id, problem in sorted(unpriced.problems.items()):
         post = problem.post
-        worth = estimate(books.pay, post, problem.day, books.catalogue_days) if post else None
+        worth = (
+            estimate(books.pay, post, problem.day, books.catalogue_days, rates_on) if post else None
+        )
         post_fte = post.fte if post else ZERO
         fte += post_fte
         if worth is not None:

@@ -121,6 +121,21 @@ def test_a_post_on_a_grade_defined_only_later_is_listed_with_its_estimate() -> N
     assert _ledger(council, 2019)["unpriced"] == []
 
 
+def test_an_estimate_takes_the_on_cost_rates_the_answer_is_priced_at() -> None:
+    """With `rates_on`, an unpriced post's estimate uses that date's rates, as priced posts do."""
+    council = _council()
+    council.run({**RATES, "pension_rate": "0.25", "effective_date": "2019-04-01"})
+    _band(council, "Band 5", "25000", "2019-04-01")
+    _recorded_post(council, "Band 5")
+    [later_rates] = _ledger(council)["unpriced"]
+    view = ledger(council.books, 2018, as_of="2018-06-01", group_by="post",
+                  policy=Policy(rates_on="2018-04-01"))  # fmt: skip
+    [item] = view["unpriced"]
+    estimate = basis_cost("25000", "1").quantize(PENNY)
+    assert Decimal(item["estimated_annual_cost"]) == estimate
+    assert Decimal(later_rates["estimated_annual_cost"]) > estimate
+
+
 def test_a_grade_defined_from_mid_year_leaves_only_the_earlier_days_unpriced() -> None:
     """Defined from 1 October, the post is unpriced for 183 days and costed for 182."""
     council = _council()
