@@ -25,7 +25,6 @@ from cli.options import (
     EstablishmentUrl,
     FinanceUrl,
     OrgUnit,
-    RecruitmentUrl,
     Tenant,
     console,
     url_for,
@@ -172,27 +171,17 @@ def compare(
     as_json: AsJson = False,
     data_dir: DataDir = DATA,
     finance_url: FinanceUrl = None,
-    recruitment_url: RecruitmentUrl = None,
 ) -> None:
     """Side by side: net saving, FTE, posts, in-year saving, people at risk, consultation days."""
     money = url_for(data_dir, "finance", finance_url)
-    people = url_for(data_dir, "recruitment", recruitment_url)
-    headers = {"X-Tenant": tenant}
     found = call(
-        "GET", f"{money}/proposals/compare", data_dir, params={"ids": ids}, headers=headers
+        "GET",
+        f"{money}/proposals/compare",
+        data_dir,
+        params={"ids": ids},
+        headers={"X-Tenant": tenant},
     )
     columns = found.json()["proposals"]
-    for item in columns:
-        needs = call(
-            "GET",
-            f"{people}/consultation",
-            data_dir,
-            headers=headers,
-            params={"proposal": item["proposal_id"]},
-        ).json()
-        item["people_at_risk"] = needs["proposed_redundancies"]
-        item["consultation_days"] = needs["minimum_days"]
-        item["hr1_required"] = needs["hr1_required"]
     if as_json:
         print_json({"proposals": columns})
         return

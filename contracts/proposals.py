@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from contracts.calendar import Day
 from contracts.envelope import Message
@@ -70,13 +70,38 @@ class AddProposalCommandsBody(CommandFields):
 
     commands: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_COMMANDS)
 
+    @field_validator("commands")
+    @classmethod
+    def _storable(cls, commands: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for number, command in enumerate(commands, start=1):
+            _check_storable(command, number)
+        return commands
 
-class AddProposalCommands(CommandFields):
+
+class AddProposalCommands(AddProposalCommandsBody):
     """Add validated establishment commands (as messages) to a draft proposal."""
 
     type: Literal["AddProposalCommands"] = "AddProposalCommands"
     proposal_id: Identifier
-    commands: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_COMMANDS)
+
+
+def _check_storable(value: object, number: int) -> None:
+    """Refuse what the log cannot store: JSON there holds 64-bit integers and valid UTF-8."""
+    if isinstance(value, str):
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            raise ValueError(f"command {number}: text that is not valid Unicode") from None
+        return
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64:
+        raise ValueError(f"command {number}: the number {value} is out of range")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_storable(key, number)
+            _check_storable(item, number)
+    elif isinstance(value, list):
+        for item in value:
+            _check_storable(item, number)
 
 
 class RemoveProposalCommand(CommandFields):

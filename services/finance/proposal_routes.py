@@ -7,8 +7,8 @@ For each: the net annual saving and FTE of its savings statement from the day be
 implementation date to that date (seed 000's Table 1 shape, explicit costs first); the posts it
 deletes and creates (externally funded ones apart); and the in-year saving for the financial
 year it starts in (the budget ledger's in-year cost now, less the same with the proposal
-applied). The people it puts at risk and the consultation it needs are recruitment's (`GET
-/consultation?proposal=ID`).
+applied); and the people it puts at risk with the collective consultation they need, from the
+same rule over the same read models as recruitment's `GET /consultation?proposal=ID`.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from fastapi import APIRouter, Query, Request
 from contracts.money import money_text
 from contracts.rejections import Reason
 from contracts.streams import DEFAULT_TENANT
-from eventlog.http_params import TenantHeader, tenant_log
+from eventlog.http_params import TenantHeader, day_of, tenant_log
 from eventlog.problems import ProblemError
+from readmodels.consultation import consultation
 from readmodels.proposals import with_proposal
 from readmodels.workforce import day_before
 from services.finance.costing import Policy
@@ -59,7 +60,7 @@ async def compare(
         found = await finance.books_with(proposal_id)
         if found is None:
             raise ProblemError(Reason.NOT_FOUND, f"no proposal {proposal_id!r}")
-        compared.append(_figures(*found, live))
+        compared.append(_figures(*found, live, day_of(request, None)))
     return {"proposals": compared}
 
 
@@ -86,8 +87,8 @@ async def get_outturn(
     return outturn(baseline, modelled, await finance.refresh(), proposal, fy)
 
 
-def _figures(proposal: Proposal, books: Books, live: Books) -> dict[str, Any]:
-    """One proposal's column of the comparison."""
+def _figures(proposal: Proposal, books: Books, live: Books, today: str) -> dict[str, Any]:
+    """One proposal's column of the comparison (consultation as if it started `today`)."""
     day = proposal.implementation_date
     year = fy_of(day)
     change = statement(books, day_before(day), day, Policy(), proposal.org_unit_id)
@@ -95,6 +96,7 @@ def _figures(proposal: Proposal, books: Books, live: Books) -> dict[str, Any]:
     now = ledger(live, year, as_of=day, group_by="org_unit", policy=budget)
     then = ledger(books, year, as_of=day, group_by="org_unit", policy=budget)
     in_year = Decimal(now["totals"]["in_year_cost"]) - Decimal(then["totals"]["in_year_cost"])
+    need = consultation(live.staffing, live.establishment, proposal, today)
     return {
         "proposal_id": proposal.proposal_id,
         "title": proposal.title,
@@ -107,5 +109,8 @@ def _figures(proposal: Proposal, books: Books, live: Books) -> dict[str, Any]:
         "posts_externally_funded": change["externally_funded"]["posts"],
         "fy": year,
         "in_year_saving": money_text(in_year),
+        "people_at_risk": need["proposed_redundancies"],
+        "consultation_days": need["minimum_days"],
+        "hr1_required": need["hr1_required"],
         "savings": change,
     }

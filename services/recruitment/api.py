@@ -31,7 +31,7 @@ from eventlog.http_params import (
 )
 from eventlog.http_writes import add_writes
 from eventlog.problems import ProblemError
-from services.recruitment.consultation import consultation
+from readmodels.consultation import consultation
 from services.recruitment.erasure import erase_person
 from services.recruitment.handlers import GROUP
 from services.recruitment.proposal_scene import scene_with
@@ -182,7 +182,11 @@ async def get_consultation(
         raise ProblemError(Reason.NOT_FOUND, f"no proposal {proposal!r}")
     scene = await recruitment.scene(None)
     day = day_of(request, start)
-    return await _revealed(recruitment, scene, consultation(scene, found, day, policy_days))
+    return await _revealed(
+        recruitment,
+        scene,
+        consultation(scene.workforce, scene.establishment, found, day, policy_days),
+    )
 
 
 @router.get("/postholders")

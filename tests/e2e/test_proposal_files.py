@@ -42,7 +42,8 @@ def _structure(services: dict[str, Any], tenant: str, **params: str) -> dict[str
 def test_seed_001_transfers_education_leeds_in_one_approved_append(
     services: dict[str, Any], tenant: str, redis_url: str, tmp_path: Path
 ) -> None:
-    """Drafted and submitted by the file, nothing live; approved, its 84 commands are one append."""
+    """Drafted and submitted by the file, nothing live, compared as recruitment counts its people;
+    approved, its 84 commands are one append."""
     loaded = estab_load(services, tenant, SEED_001, tmp_path)
     assert loaded.returncode == 0, loaded.stdout + loaded.stderr
     assert f"proposal {RETURN!r}, 3 of 3 steps recorded" in " ".join(loaded.stdout.split())
@@ -69,6 +70,13 @@ def test_seed_001_transfers_education_leeds_in_one_approved_append(
         0,
         False,
     )
+    [column] = get(services["finance"], tenant, "/proposals/compare", ids=RETURN)["proposals"]
+    assert (column["people_at_risk"], column["consultation_days"], column["hr1_required"]) == (
+        need["proposed_redundancies"],
+        need["minimum_days"],
+        need["hr1_required"],
+    )
+    assert (column["posts_deleted"], column["posts_created"]) == (7, 4)
 
     key = StoreKeys.for_stream(tenant, ESTABLISHMENT_EVENTS).stream.encode()
     before = stream_lengths(redis_url, tenant)[key]

@@ -3,12 +3,14 @@ thresholds, HR1, the 90-day window, the unit that counts as the establishment.""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from recruitment_world import World, appoint, chief_officers
 
+from readmodels.consultation import consultation
 from readmodels.proposals import Proposal
 from readmodels.workforce_overlay import WorkforceOverlay
-from services.recruitment.consultation import consultation
 from services.recruitment.proposal_scene import scene_with
 
 
@@ -32,13 +34,21 @@ def _deleting(post_ids: list[str], org_unit_id: str | None = None) -> Proposal:
                     commands=tuple({} for _ in post_ids), events=facts)  # fmt: skip
 
 
+def _consulted(
+    world: World, proposal: Proposal, start: str, policy_days: int = 0
+) -> dict[str, Any]:
+    """The consultation the proposal needs, from the world's workforce and posts."""
+    scene = world.scene
+    return consultation(scene.workforce, scene.establishment, proposal, start, policy_days)
+
+
 @pytest.mark.parametrize(
     ("deleted", "minimum", "hr1"), [(19, 0, False), (20, 30, True), (99, 30, True), (100, 45, True)]
 )
 def test_the_statutory_minimum_follows_the_count(deleted: int, minimum: int, hr1: bool) -> None:
     """Under 20: none; 20-99: 30 days; 100 or more: 45 days; HR1 from 20."""
     world = _council(deleted)
-    answer = consultation(world.scene, _deleting([f"p{n}" for n in range(deleted)]), "2018-01-15")
+    answer = _consulted(world, _deleting([f"p{n}" for n in range(deleted)]), "2018-01-15")
     assert answer["proposed_redundancies"] == deleted
     assert (answer["minimum_days"], answer["hr1_required"]) == (minimum, hr1)
 
@@ -48,7 +58,7 @@ def test_a_job_sharer_on_two_deleted_posts_is_one_person() -> None:
     world = _council(2)
     world.post("p-extra", "Dir 50%")
     world.run(appoint("p-extra", "e0", fte="0.5"))
-    answer = consultation(world.scene, _deleting(["p0", "p-extra"]), "2018-01-15")
+    answer = _consulted(world, _deleting(["p0", "p-extra"]), "2018-01-15")
     assert answer["proposed_redundancies"] == 1
     assert [post["post_id"] for post in answer["people"][0]["posts"]] == ["p0", "p-extra"]
 
@@ -58,7 +68,7 @@ def test_people_already_at_risk_within_90_days_count_too() -> None:
     world = _council(22)
     world.place_at_risk("p20", "2018-02-01")
     world.place_at_risk("p21", "2017-06-01")
-    answer = consultation(world.scene, _deleting([f"p{n}" for n in range(19)]), "2018-01-15")
+    answer = _consulted(world, _deleting([f"p{n}" for n in range(19)]), "2018-01-15")
     assert answer["proposed_redundancies"] == 20
     assert answer["minimum_days"] == 30
     assert answer["earliest_dismissal_date"] == "2018-02-14"
@@ -67,7 +77,7 @@ def test_people_already_at_risk_within_90_days_count_too() -> None:
 def test_the_tenant_policy_period_applies_under_the_threshold() -> None:
     """Five redundancies, a 14-day policy: at least 14 days."""
     world = _council(5)
-    answer = consultation(world.scene, _deleting([f"p{n}" for n in range(5)]), "2018-03-01", 14)
+    answer = _consulted(world, _deleting([f"p{n}" for n in range(5)]), "2018-03-01", 14)
     assert (answer["statutory_minimum_days"], answer["minimum_days"]) == (0, 14)
     assert answer["earliest_dismissal_date"] == "2018-03-15"
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from grade_catalogue import njc_catalogue
+from pydantic import ValidationError
 
 from contracts import proposals as pr
 from contracts.decisions import DomainError, EventDraft
@@ -192,3 +193,13 @@ def test_an_overlay_folds_like_a_copy_and_leaves_the_live_projection_alone() -> 
     assert overlaid.reports_to_refs == copied.reports_to_refs
     assert live.reports_to_refs == refs
     assert _shown(posts_on(overlaid, "2018-04-01")) != before["2018-04-01"]
+
+
+@pytest.mark.parametrize("value", [2**64, -(2**63) - 1, "\udb9f"])
+def test_a_command_the_log_could_not_store_is_refused_in_the_body(value: object) -> None:
+    """A 65-bit integer or a lone surrogate anywhere in a command is a 422 naming it, not a 500."""
+    commands = [{"type": "DeletePost"}, {"type": "DeletePost", "extra": {"deep": [value]}}]
+    with pytest.raises(ValidationError, match="command 2"):
+        pr.AddProposalCommandsBody.model_validate({"commands": commands})
+    kept = pr.AddProposalCommandsBody.model_validate({"commands": [{"n": 2**63 - 1}]})
+    assert kept.commands == [{"n": 2**63 - 1}]

@@ -8,6 +8,9 @@ period still applies. People are counted, not contracts: a job-sharer on two del
 one proposed redundancy. Those already at risk at the same establishment (the tenant, or the
 proposal's org unit and everything under it) within the 90 days before the proposal takes
 effect count too.
+
+It is a query over two shared read models (recruitment's workforce, establishment's posts), so
+recruitment's `GET /consultation` and finance's `GET /proposals/compare` give the same answer.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from readmodels.workforce import day_before
 if TYPE_CHECKING:
     from readmodels.establishment import Establishment
     from readmodels.proposals import Proposal
-    from services.recruitment.scene import Scene
+    from readmodels.workforce import Contract, Workforce
 
 WINDOW_DAYS = 90
 THRESHOLD = 20
@@ -30,22 +33,26 @@ LARGE_MINIMUM_DAYS = 45
 
 
 def consultation(
-    scene: Scene, proposal: Proposal, start: str, policy_days: int = 0
+    workforce: Workforce,
+    establishment: Establishment,
+    proposal: Proposal,
+    start: str,
+    policy_days: int = 0,
 ) -> dict[str, Any]:
     """What consulting on `proposal` requires, if consultation starts on `start`."""
     effective = proposal.implementation_date
-    scope = _scope(scene.establishment, proposal.org_unit_id, day_before(effective))
+    scope = _scope(establishment, proposal.org_unit_id, day_before(effective))
     people: dict[str, dict[str, Any]] = {}
     for facts in proposal.events:
         for fact in facts:
             if fact["type"] != "PostDeleted":
                 continue
             post_id, on = fact["aggregate_id"], fact["effective_date"]
-            for contract in scene.holders(post_id, day_before(on)):
+            for contract in _holders(workforce, establishment, post_id, day_before(on)):
                 _count(people, contract.person_ref, post_id, "proposed", on)
     window_start = (date.fromisoformat(effective) - timedelta(days=WINDOW_DAYS)).isoformat()
-    for record in scene.workforce.at_risk.values():
-        post = scene.post(record.post_id, day_before(record.since))
+    for record in workforce.at_risk.values():
+        post = establishment.post(record.post_id, day_before(record.since))
         inside = scope is None or (post is not None and post.org_unit_id in scope)
         if inside and window_start <= record.since <= effective and record.open_on(record.since):
             _count(people, record.person_ref, record.post_id, "already at risk", record.since)
@@ -69,6 +76,14 @@ def consultation(
         "dismissal_before_implementation": earliest <= effective,
         "people": sorted(people.values(), key=lambda person: person["person_ref"]),
     }
+
+
+def _holders(
+    workforce: Workforce, establishment: Establishment, post_id: str, day: str
+) -> list[Contract]:
+    """Every contract in force on the post on `day` (on trial or appointed)."""
+    deleted = establishment.deleted_on(post_id)
+    return [c for c in workforce.contracts_of_post(post_id) if c.covers(day, deleted)]
 
 
 def _scope(establishment: Establishment, org_unit_id: str | None, day: str) -> set[str] | None:
