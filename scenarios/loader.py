@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from contracts import proposals as pr
+from contracts.identifiers import Identifier  # noqa: TC001 - pydantic reads field annotations at runtime
 from contracts.registry import SERVICE_OF_COMMAND, UnknownTypeError, any_command_from_message
 from scenarios.tables import TableError, expand
 
@@ -67,27 +68,16 @@ class Step(BaseModel):
     command: dict[str, Any]
 
 
-class ProposalDecision(BaseModel):
+class ProposalDecision(pr.DecisionBody):
     """A decision a proposal file records once its commands are added (`submit`, ...)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     decision: pr.Decision
-    decided_by: str
-    decision_date: str
-    reference: str | None = None
 
 
-class ProposalHeader(BaseModel):
+class ProposalHeader(pr.DraftProposalBody):
     """What a proposal file drafts: the `/proposals` body, and the decisions taken on it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    proposal_id: str
-    title: str
-    implementation_date: str
-    org_unit_id: str | None = None
-    description: str | None = None
+    proposal_id: Identifier
     decisions: list[ProposalDecision] = Field(default_factory=list)
 
 
@@ -157,11 +147,6 @@ def _proposal_header(path: Path, raw: object, steps: list[Step]) -> ProposalHead
         return None
     try:
         header = ProposalHeader.model_validate(raw)
-        pr.DraftProposal.model_validate(header.model_dump(exclude={"decisions"}))
-        for decision in header.decisions:
-            pr.DecideProposal.model_validate(
-                {**decision.model_dump(), "proposal_id": header.proposal_id}
-            )
     except ValidationError as error:
         raise ScenarioError(f"{path}: its proposal is not valid: {error}") from None
     for step in steps:
@@ -196,7 +181,7 @@ def proposal_requests(scenario: Scenario) -> list[tuple[str, str, dict[str, Any]
     if header is None:
         return []
     proposal_id = header.proposal_id
-    drafted = header.model_dump(exclude={"decisions"}, exclude_none=True)
+    drafted = header.model_dump(mode="json", exclude={"decisions"}, exclude_none=True)
     requests = [
         (
             "proposal",
@@ -211,7 +196,7 @@ def proposal_requests(scenario: Scenario) -> list[tuple[str, str, dict[str, Any]
         }
         requests.append(("commands", f"/proposals/{proposal_id}/commands", body))
     for decision in header.decisions:
-        fields = decision.model_dump(exclude={"decision"}, exclude_none=True)
+        fields = decision.model_dump(mode="json", exclude={"decision"}, exclude_none=True)
         body = {**fields, "command_id": command_id(scenario.name, f"proposal:{decision.decision}")}
         requests.append((decision.decision, f"/proposals/{proposal_id}/{decision.decision}", body))
     return requests
